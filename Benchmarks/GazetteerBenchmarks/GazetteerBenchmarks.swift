@@ -1,0 +1,8 @@
+import Benchmark
+import RegionRisk
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark("GazetteerBenchmarks placeholder") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(CivilDate(year: 2025, month: 7, day: 1)) }
+    }
+}
