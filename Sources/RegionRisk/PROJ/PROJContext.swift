@@ -59,8 +59,10 @@ public final class PROJContext {
         var details: [String] = []
         if let log = lastLogMessage { details.append(log) }
         if code != 0, let text = proj_context_errno_string(handle, code) {
+            // Skip texts the logged message already says, and PROJ's placeholder for codes it
+            // has no words for ("Unknown error (code 4096)").
             let s = String(cString: text)
-            if !details.contains(s) { details.append(s) }
+            if !s.hasPrefix("Unknown error"), !details.contains(where: { $0.contains(s) }) { details.append(s) }
         }
         lastLogMessage = nil
         let reason = details.isEmpty ? "PROJ gave no reason" : details.joined(separator: "; ")
