@@ -213,7 +213,7 @@ public final class Geometry {
         return b
     }
 
-    /// Parts of a collection; 1 for a single geometry (0 never: an empty one still counts 1).
+    /// Parts of a collection (0 when it is empty); always 1 for a single Point/LineString/Polygon.
     public var numGeometries: Int {
         Int(max(0, GEOSGetNumGeometries_r(h, pointer)))
     }

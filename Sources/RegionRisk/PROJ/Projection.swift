@@ -59,16 +59,28 @@ public final class Projection {
 
     /// One position from the source CRS (lon, lat in degrees) to the target CRS.
     public func forward(_ p: LonLat) throws -> (x: Double, y: Double) {
-        var x = [p.lon], y = [p.lat]
-        try forward(x: &x, y: &y)
-        return (x[0], y[0])
+        try transformOne(PJ_FWD, p.lon, p.lat)
     }
 
     /// One target-CRS position back to the source CRS (lon, lat in degrees).
     public func inverse(x: Double, y: Double) throws -> LonLat {
-        var xs = [x], ys = [y]
-        try inverse(x: &xs, y: &ys)
-        return LonLat(lon: xs[0], lat: ys[0])
+        let p = try transformOne(PJ_INV, x, y)
+        return LonLat(lon: p.x, lat: p.y)
+    }
+
+    /// One point through `proj_trans`, without the arrays of the batch path (called per
+    /// incident or per grid cell, so it should not allocate).
+    private func transformOne(_ direction: PJ_DIRECTION, _ x: Double, _ y: Double) throws -> (x: Double, y: Double) {
+        context.clearError()
+        proj_errno_reset(pj)
+        let out = proj_trans(pj, direction, proj_coord(x, y, 0, 0)).xy
+        guard out.x.isFinite, out.y.isFinite else {
+            let name = direction == PJ_FWD ? "\"\(sourceCRS)\" → \"\(targetCRS)\"" : "\"\(targetCRS)\" → \"\(sourceCRS)\""
+            let code = proj_errno(pj)
+            let e = context.error("cannot transform point (\(x), \(y)) \(name)")
+            throw PROJError(message: e.message, code: code != 0 ? code : e.code)
+        }
+        return (out.x, out.y)
     }
 
     private func transform(_ direction: PJ_DIRECTION, x: inout [Double], y: inout [Double]) throws {

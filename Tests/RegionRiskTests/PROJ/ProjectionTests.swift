@@ -134,8 +134,13 @@ final class ProjectionTests: XCTestCase {
             XCTAssertTrue(message.contains("point 1 (-3.0, 95.0)"), message)
             XCTAssertNotEqual((e as? PROJError)?.code, 0)
         }
+        XCTAssertThrowsError(try proj.forward(LonLat(-3, 95))) { e in
+            XCTAssertTrue(e.localizedDescription.contains("Invalid latitude"), e.localizedDescription)
+        }
         // Far outside the projected disc: no inverse exists.
-        XCTAssertThrowsError(try proj.inverse(x: 3e7, y: 3e7))
+        XCTAssertThrowsError(try proj.inverse(x: 3e7, y: 3e7)) { e in
+            XCTAssertTrue(e.localizedDescription.contains("(30000000.0, 30000000.0)"), e.localizedDescription)
+        }
         var a = [1.0, 2.0], b = [1.0]
         XCTAssertThrowsError(try proj.forward(x: &a, y: &b))
         var none: [Double] = [], none2: [Double] = []
