@@ -39,6 +39,18 @@ final class GetisOrdTests: XCTestCase {
         }
     }
 
+    func testDiskNeighbourhoodCountsMatchBruteForce() throws {
+        for r in [0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 4.2, 5.0, 7.07, 12.0] {
+            let disk = try DiskNeighborhood(radiusCells: r)
+            let reach = Int(r) + 1
+            var count = 0
+            for dy in -reach...reach { for dx in -reach...reach where Double(dx * dx + dy * dy) <= r * r + 1e-9 { count += 1 } }
+            XCTAssertEqual(disk.cellCount, count, "radius \(r)")
+        }
+        // Integer distances sit on the band: radius 5 includes (3, 4) and (5, 0).
+        XCTAssertEqual(try DiskNeighborhood(radiusCells: 5).halfWidths, [5, 4, 4, 4, 3, 0])
+    }
+
     func testDegenerateInputsGiveZeroNotNaN() throws {
         let zeros = try GetisOrdGiStar.zScores(grid: [Double](repeating: 0, count: 30), nx: 6, ny: 5, mask: nil, neighborhoodRadiusCells: 1.5)
         XCTAssertEqual(zeros, [Double](repeating: 0, count: 30))
