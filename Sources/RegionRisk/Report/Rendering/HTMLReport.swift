@@ -9,7 +9,7 @@ import Foundation
 /// Example: `try AtomicFile.write(HTMLReport.render(document), to: folder.appendingPathComponent("report.html"))`.
 public enum HTMLReport {
     /// Renders the report; the map is `mapWidth` × `mapHeight` SVG pixels and scales down with the window.
-    public static func render(_ doc: ReportDocument, mapWidth: Int = 900, mapHeight: Int = 720) -> String {
+    public static func render(_ doc: ReportDocument, mapWidth: Int = 1180, mapHeight: Int = 860) -> String {
         let e = ReportText.xmlEscaped
         var h = ""
         h.reserveCapacity(128 * 1024)
@@ -38,7 +38,7 @@ public enum HTMLReport {
         if doc.flaggedRegions.isEmpty {
             h += "<p>No region is flagged.</p>\n"
         } else {
-            h += "<div class=\"scroll\"><table>\n<thead><tr><th>Id</th><th>Category</th><th>Significant</th><th>Places</th><th>Admin-1</th>"
+            h += "<div class=\"scroll\"><table class=\"data\">\n<thead><tr><th>Id</th><th>Category</th><th>Significant</th><th>Places</th><th>Admin‑1</th>"
             h += "<th class=\"num\">Recent events</th><th class=\"num\">Baseline events</th><th class=\"num\">Recent fatalities</th>"
             h += "<th class=\"num\">p</th><th class=\"num\">q</th><th>Summary</th></tr></thead>\n<tbody>\n"
             for r in doc.flaggedRegions {
@@ -49,7 +49,7 @@ public enum HTMLReport {
                 h += "<td>\(e(r.places.joined(separator: ", ")))</td><td>\(e(r.admin1.joined(separator: ", ")))</td>"
                 h += "<td class=\"num\">\(r.recentEvents)</td><td class=\"num\">\(r.baselineEvents)</td><td class=\"num\">\(r.recentFatalities)</td>"
                 h += "<td class=\"num\">\(ReportText.probability(r.pValue))</td><td class=\"num\">\(ReportText.probability(r.qValue))</td>"
-                h += "<td>\(e(r.summary))</td></tr>\n"
+                h += "<td class=\"text\">\(e(r.summary))</td></tr>\n"
             }
             h += "</tbody>\n</table></div>\n"
         }
@@ -65,11 +65,11 @@ public enum HTMLReport {
             h += "</dl>\n</section>\n"
         }
 
-        h += "<section id=\"admin1\">\n<h2>By region (admin-1)</h2>\n"
+        h += "<section id=\"admin1\">\n<h2>By region (admin‑1)</h2>\n"
         if doc.admin1Rows.isEmpty {
             h += "<p>No regional table.</p>\n"
         } else {
-            h += "<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">Rank</th><th>Region</th><th class=\"num\">Recent events</th>"
+            h += "<div class=\"scroll\"><table class=\"data\">\n<thead><tr><th class=\"num\">Rank</th><th>Region</th><th class=\"num\">Recent events</th>"
             h += "<th class=\"num\">Baseline events</th><th class=\"num\">Recent fatalities</th><th class=\"num\">Baseline fatalities</th>"
             h += "<th class=\"num\">Rate change</th><th class=\"num\">Score</th></tr></thead>\n<tbody>\n"
             for r in doc.admin1Rows {
@@ -131,9 +131,10 @@ public enum HTMLReport {
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; font-size: 0.9rem; }
         th, td { border: 1px solid #d0d0d0; padding: 4px 8px; text-align: left; vertical-align: top; }
+        table.data { width: 100%; }
         thead th { background: #f2f4f6; }
         tbody tr:nth-child(even) { background: #fafafa; }
-        .num { text-align: right; font-variant-numeric: tabular-nums; }
+        .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .badge { border: 1.5px solid; border-radius: 3px; padding: 0 4px; font-weight: bold; white-space: nowrap; }
         .params th { background: #f2f4f6; font-weight: normal; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; }
         dt { font-weight: bold; }
