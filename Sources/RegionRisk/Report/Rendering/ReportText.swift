@@ -34,7 +34,7 @@ enum ReportText {
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
             switch u {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "~", "!":
+            case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "~":
                 out += "\\"
                 out.unicodeScalars.append(u)
             case "\n", "\r", "\t": out += " "
