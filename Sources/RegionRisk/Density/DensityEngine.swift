@@ -64,7 +64,8 @@ public enum DensityEngine {
         switch kernel {
         case .quartic, .epanechnikov, .uniform:
             return (polynomialKernelDensity(events: events, grid: grid, kernel: kernel, bandwidthKm: bandwidthKm,
-                                            threads: threads), 0)
+                                            threads: threads),
+                    polynomialRoundingBound(events: events, kernel: kernel, bandwidthKm: bandwidthKm))
         case .triangular:
             return (directCompactDensity(events: events, grid: grid, kernel: kernel, bandwidthKm: bandwidthKm,
                                          threads: threads), 0)
@@ -89,6 +90,14 @@ public enum DensityEngine {
             }
         }
         return out
+    }
+
+    /// Rounding bound of the block-expanded polynomial method, events/km²: each event adds terms
+    /// of magnitude ≤ 700·w·C (C the kernel's peak constant), each rounded to ε = 2⁻⁵², through
+    /// at most ~16 operations; summed over all weights, with a ×10 margin.
+    static func polynomialRoundingBound(events: ProjectedEvents, kernel: KernelShape, bandwidthKm: Double) -> Double {
+        let peakConstant = kernel.value(distanceSquaredKm2: 0, bandwidthKm: bandwidthKm)
+        return events.weights.reduce(0, +) * peakConstant * 700 * 16 * Double.ulpOfOne * 10
     }
 
     static func validate(events: ProjectedEvents, grid: GridSpec, bandwidthKm: Double) throws {
@@ -163,10 +172,12 @@ public enum DensityEngine {
         default: degree = 0; scale = 1 / (Double.pi * hKm2)
         }
         let stride = degree + 1
-        // Each event-row polynomial is expanded around the start of a block of columns, so that
-        // the local offset t stays below ~2h and the expansion keeps full precision (expanding
-        // around column 0 would cancel catastrophically on wide grids).
-        let block = max(4, min(1 << 14, Int((2 * h).rounded(.up))))
+        // Each event-row polynomial is expanded around the start of a block of columns. Blocks of
+        // 4h keep the offsets small (t ≤ 4h, |β| ≤ 5h), so every term of the expansion stays
+        // within (1 + 25)² ≈ 700 of the kernel's peak and rounding stays near 1e-13 of it
+        // (expanding around column 0 would cancel catastrophically on wide grids); most
+        // event-rows then fall in one block.
+        let block = max(8, min(1 << 14, Int((4 * h).rounded(.up))))
 
         var values = [Double](repeating: 0, count: grid.cellCount)
         values.withUnsafeMutableBufferPointer { out in

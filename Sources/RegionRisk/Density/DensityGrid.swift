@@ -16,8 +16,8 @@ public struct DensityGrid: Sendable {
     public var bandwidthKm: Double
     /// Sum of the event weights that went in.
     public var totalWeight: Double
-    /// An upper bound on |computed − exact| at any cell, events/km² (0 for the exact
-    /// polynomial-kernel method up to rounding).
+    /// An upper bound on |computed − exact| at any cell, events/km²: rounding only for the
+    /// polynomial kernels, the stated truncation bound for the Gaussian.
     public var errorBound: Double
 
     public init(spec: GridSpec, values: [Double], mask: [UInt8], kernel: KernelShape, bandwidthKm: Double,
