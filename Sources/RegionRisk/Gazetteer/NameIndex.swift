@@ -1,0 +1,309 @@
+import Foundation
+
+/// How a query matched a place's name, best first.
+public enum MatchKind: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
+    /// The query is the place's name or ASCII name (ignoring case and diacritics).
+    case exact = 0
+    /// The query is one of the place's alternate names (e.g. "Timbuktu" for Tombouctou).
+    case alternate = 1
+    /// Equal after dropping particles, qualifiers and apostrophes ("Molodo" = "Molodo-Centre").
+    case normalised = 2
+    /// Within a few edits of a name ("Diallassago" → "Diallassagou").
+    case fuzzy = 3
+
+    public static func < (a: MatchKind, b: MatchKind) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { ["exact", "alternate", "normalised", "fuzzy"][rawValue] }
+}
+
+/// The gazetteer's name index, in flat arrays so that the binary cache can store and reload it
+/// with a few memory copies (rebuilding Swift dictionaries of 70k names on every run is what
+/// made loading slow).
+///
+/// - Unique keys (folded names) live in one byte buffer; `postings` list, per key, the places
+///   carrying that name and how (`postingInfo`: match kind in the top 2 bits, name ordinal below:
+///   0 name, 1 ASCII name, 2+ alternate name n−2).
+/// - Exact lookup: open-addressing hash table of key indices (FNV-1a, linear probing).
+/// - Fuzzy lookup: padded byte-trigram posting lists over keys (CSR layout), a count filter,
+///   then optimal-string-alignment edit distance on the best-sharing candidates.
+///   Written by hand because it is the product's core and must answer ≥10k fuzzy lookups/s.
+struct NameIndex: Sendable {
+    var keyBytes: [UInt8] = []
+    var keyOffsets: [UInt32] = [0]
+    var postingOffsets: [UInt32] = [0]
+    var postings: [UInt32] = []
+    var postingInfo: [UInt16] = []
+    var hashSlots: [UInt32] = []
+    var trigramCodes: [UInt32] = []
+    var trigramOffsets: [UInt32] = [0]
+    var trigramKeys: [UInt32] = []
+
+    var keyCount: Int { keyOffsets.count - 1 }
+
+    struct Posting: Hashable {
+        var place: Int
+        var kind: MatchKind
+        var nameOrdinal: Int
+    }
+
+    // MARK: Building
+
+    init() {}
+
+    init(places: [Place]) {
+        var keyIndex: [String: Int] = [:]
+        var keys: [String] = []
+        var lists: [[(place: UInt32, info: UInt16)]] = []
+        func add(_ key: String, place: Int, kind: MatchKind, ordinal: Int) {
+            guard !key.isEmpty else { return }
+            let info = UInt16(kind.rawValue) << 14 | UInt16(min(ordinal, 0x3FFF))
+            if let k = keyIndex[key] {
+                // One posting per (key, place): keep the best match kind.
+                if let j = lists[k].lastIndex(where: { $0.place == UInt32(place) }) {
+                    if info >> 14 < lists[k][j].info >> 14 { lists[k][j].info = info }
+                    return
+                }
+                lists[k].append((UInt32(place), info))
+            } else {
+                keyIndex[key] = keys.count
+                keys.append(key)
+                lists.append([(UInt32(place), info)])
+            }
+        }
+        for (p, place) in places.enumerated() {
+            let names = [place.name, place.asciiName] + place.alternateNames
+            for (ordinal, name) in names.enumerated() {
+                let k = PlaceNameNormalizer.indexKeys(name)
+                add(k.full, place: p, kind: ordinal < 2 ? .exact : .alternate, ordinal: ordinal)
+                if k.core != k.full { add(k.core, place: p, kind: .normalised, ordinal: ordinal) }
+                if let j = k.joined { add(j, place: p, kind: .normalised, ordinal: ordinal) }
+            }
+        }
+        for key in keys {
+            keyBytes.append(contentsOf: key.utf8)
+            keyOffsets.append(UInt32(keyBytes.count))
+        }
+        for list in lists {
+            for e in list {
+                postings.append(e.place)
+                postingInfo.append(e.info)
+            }
+            postingOffsets.append(UInt32(postings.count))
+        }
+        buildHashTable()
+        buildTrigrams()
+    }
+
+    private mutating func buildHashTable() {
+        var size = 16
+        while size < keyCount * 2 { size <<= 1 }
+        hashSlots = [UInt32](repeating: 0, count: size)
+        let mask = size - 1
+        for k in 0..<keyCount {
+            var slot = Int(truncatingIfNeeded: hash(key(k))) & mask
+            while hashSlots[slot] != 0 { slot = (slot + 1) & mask }
+            hashSlots[slot] = UInt32(k + 1)
+        }
+    }
+
+    private mutating func buildTrigrams() {
+        var pairs: [UInt64] = []
+        var codes: [UInt32] = []
+        for k in 0..<keyCount {
+            let bytes = key(k)
+            // Non-Latin names (Arabic, Cyrillic…) stay exact-match only: Latin-script queries
+            // never come within a few edits of them, and they would double the index.
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { continue }
+            Self.trigrams(of: bytes, into: &codes)
+            for c in codes { pairs.append(UInt64(c) << 32 | UInt64(k)) }
+        }
+        pairs.sort()
+        trigramCodes = []
+        trigramOffsets = [0]
+        trigramKeys = []
+        trigramKeys.reserveCapacity(pairs.count)
+        for pair in pairs {
+            let code = UInt32(pair >> 32)
+            if trigramCodes.last != code {
+                if !trigramCodes.isEmpty { trigramOffsets.append(UInt32(trigramKeys.count)) }
+                trigramCodes.append(code)
+            }
+            trigramKeys.append(UInt32(truncatingIfNeeded: pair))
+        }
+        if !trigramCodes.isEmpty { trigramOffsets.append(UInt32(trigramKeys.count)) }
+    }
+
+    // MARK: Access
+
+    func key(_ k: Int) -> ArraySlice<UInt8> { keyBytes[Int(keyOffsets[k])..<Int(keyOffsets[k + 1])] }
+
+    func keyString(_ k: Int) -> String { String(decoding: key(k), as: UTF8.self) }
+
+    func postings(ofKey k: Int) -> [Posting] {
+        (Int(postingOffsets[k])..<Int(postingOffsets[k + 1])).map { i in
+            Posting(place: Int(postings[i]), kind: MatchKind(rawValue: Int(postingInfo[i] >> 14))!,
+                    nameOrdinal: Int(postingInfo[i] & 0x3FFF))
+        }
+    }
+
+    /// The index of `key`, or nil when no name folds to it.
+    func lookup(_ key: String) -> Int? {
+        guard !hashSlots.isEmpty, !key.isEmpty else { return nil }
+        let bytes = Array(key.utf8)
+        let mask = hashSlots.count - 1
+        var slot = Int(truncatingIfNeeded: hash(bytes[...])) & mask
+        while true {
+            let v = hashSlots[slot]
+            if v == 0 { return nil }
+            if self.key(Int(v - 1)).elementsEqual(bytes) { return Int(v - 1) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h ^ (h >> 29)
+    }
+
+    /// Unique trigram codes of "  key " (two spaces before, one after, as in PostgreSQL's
+    /// pg_trgm, so that short names and word starts carry weight).
+    static func trigrams(of key: some Collection<UInt8>, into codes: inout [UInt32]) {
+        codes.removeAll(keepingCapacity: true)
+        var a: UInt32 = 0x20, b: UInt32 = 0x20
+        for c in key {
+            let code = a << 16 | b << 8 | UInt32(c)
+            if !codes.contains(code) { codes.append(code) }
+            a = b; b = UInt32(c)
+        }
+        let last = a << 16 | b << 8 | 0x20
+        if !codes.contains(last) { codes.append(last) }
+    }
+
+    // MARK: Fuzzy search
+
+    struct FuzzyHit {
+        var key: Int
+        var distance: Int
+        var similarity: Double
+    }
+
+    /// Keys within `maxEdits` edits of `query` (transpositions count one), best first, at most
+    /// `limit`. Candidates come from shared trigrams: `k` edits destroy at most 3k of a key's
+    /// trigrams, so a key sharing fewer than (query trigrams − 3k) cannot be within k edits.
+    func fuzzy(_ query: String, maxEdits: Int, limit: Int, scratch: FuzzyScratch) -> [FuzzyHit] {
+        let q = Array(query.utf8)
+        guard !q.isEmpty, !trigramCodes.isEmpty else { return [] }
+        scratch.prepare(keyCount: keyCount)
+        Self.trigrams(of: q, into: &scratch.codes)
+        for code in scratch.codes {
+            guard let t = findTrigram(code) else { continue }
+            for i in Int(trigramOffsets[t])..<Int(trigramOffsets[t + 1]) {
+                let k = Int(trigramKeys[i])
+                if scratch.counts[k] == 0 { scratch.touched.append(UInt32(k)) }
+                scratch.counts[k] &+= 1
+            }
+        }
+        let minShared = max(1, scratch.codes.count - 3 * maxEdits)
+        var candidates: [(key: Int, shared: Int)] = []
+        for k32 in scratch.touched {
+            let k = Int(k32)
+            let shared = Int(scratch.counts[k])
+            scratch.counts[k] = 0
+            guard shared >= minShared else { continue }
+            let length = Int(keyOffsets[k + 1] - keyOffsets[k])
+            guard abs(length - q.count) <= maxEdits else { continue }
+            candidates.append((k, shared))
+        }
+        scratch.touched.removeAll(keepingCapacity: true)
+        // Verify the best-sharing candidates first; past a few hundred the rest cannot beat them
+        // in practice and verifying them all would cost more than the whole lookup budget.
+        if candidates.count > 400 {
+            candidates.sort { $0.shared > $1.shared || ($0.shared == $1.shared && $0.key < $1.key) }
+            candidates.removeLast(candidates.count - 400)
+        }
+        var hits: [FuzzyHit] = []
+        for c in candidates {
+            let keySlice = key(c.key)
+            let d = EditDistance.osa(q, keySlice, cutoff: maxEdits, scratch: scratch)
+            guard d <= maxEdits else { continue }
+            let similarity = 1 - Double(d) / Double(max(q.count, keySlice.count))
+            hits.append(FuzzyHit(key: c.key, distance: d, similarity: similarity))
+        }
+        hits.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.key < $1.key) }
+        if hits.count > limit { hits.removeLast(hits.count - limit) }
+        return hits
+    }
+
+    private func findTrigram(_ code: UInt32) -> Int? {
+        var lo = 0, hi = trigramCodes.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if trigramCodes[mid] < code { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < trigramCodes.count && trigramCodes[lo] == code ? lo : nil
+    }
+}
+
+/// Per-lookup working memory for fuzzy search, pooled so concurrent lookups on a shared
+/// gazetteer neither allocate a key-sized counter array each time nor share one.
+final class FuzzyScratch {
+    var counts: [UInt16] = []
+    var touched: [UInt32] = []
+    var codes: [UInt32] = []
+    var rows: [Int] = []
+
+    func prepare(keyCount: Int) {
+        if counts.count < keyCount { counts = [UInt16](repeating: 0, count: keyCount) }
+    }
+}
+
+final class FuzzyScratchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [FuzzyScratch] = []
+
+    func withScratch<T>(_ body: (FuzzyScratch) -> T) -> T {
+        lock.lock()
+        let scratch = free.popLast() ?? FuzzyScratch()
+        lock.unlock()
+        defer {
+            lock.lock()
+            free.append(scratch)
+            lock.unlock()
+        }
+        return body(scratch)
+    }
+}
+
+enum EditDistance {
+    /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), or
+    /// `cutoff + 1` as soon as the distance must exceed `cutoff`.
+    static func osa(_ a: [UInt8], _ b: ArraySlice<UInt8>, cutoff: Int, scratch: FuzzyScratch) -> Int {
+        let b = Array(b)
+        let n = a.count, m = b.count
+        if abs(n - m) > cutoff { return cutoff + 1 }
+        if n == 0 || m == 0 { return max(n, m) }
+        let width = m + 1
+        if scratch.rows.count < 3 * width { scratch.rows = [Int](repeating: 0, count: 3 * width) }
+        return scratch.rows.withUnsafeMutableBufferPointer { rows -> Int in
+            // Three rolling rows: i−2 (for transpositions), i−1 and i.
+            var prev2 = 0, prev = width, cur = 2 * width
+            for j in 0...m { rows[prev + j] = j }
+            for i in 1...n {
+                rows[cur] = i
+                var rowMin = i
+                for j in 1...m {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var v = min(rows[prev + j] + 1, rows[cur + j - 1] + 1, rows[prev + j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        v = min(v, rows[prev2 + j - 2] + 1)
+                    }
+                    rows[cur + j] = v
+                    rowMin = min(rowMin, v)
+                }
+                if rowMin > cutoff { return cutoff + 1 }
+                (prev2, prev, cur) = (prev, cur, prev2)
+            }
+            return rows[prev + m]
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+/// Which stored events to fetch. Every condition given must hold; nil means any.
+public struct IncidentQuery: Sendable, Equatable {
+    /// First day included.
+    public var since: CivilDate?
+    /// Last day included.
+    public var until: CivilDate?
+    /// Degrees, (west, south, east, north); west > east crosses the antimeridian.
+    public var bbox: BoundingBox?
+    /// Region name, compared case-insensitively.
+    public var admin1: String?
+    /// Event type, compared case-insensitively.
+    public var eventType: String?
+    public var source: String?
+    /// Events no more precise than this are left out (e.g. `.near` drops region-only events).
+    public var coarsestPrecision: LocationPrecision?
+
+    public init(
+        since: CivilDate? = nil, until: CivilDate? = nil, bbox: BoundingBox? = nil, admin1: String? = nil,
+        eventType: String? = nil, source: String? = nil, coarsestPrecision: LocationPrecision? = nil
+    ) {
+        self.since = since
+        self.until = until
+        self.bbox = bbox
+        self.admin1 = admin1
+        self.eventType = eventType
+        self.source = source
+        self.coarsestPrecision = coarsestPrecision
+    }
+
+    /// A longitude/latitude box in degrees.
+    public struct BoundingBox: Sendable, Equatable {
+        public var west: Double
+        public var south: Double
+        public var east: Double
+        public var north: Double
+        public init(west: Double, south: Double, east: Double, north: Double) {
+            self.west = west
+            self.south = south
+            self.east = east
+            self.north = north
+        }
+
+        /// Parses `west,south,east,north` (degrees); nil when malformed or out of range.
+        public init?(parsing text: String) {
+            let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 4, let w = parts[0], let s = parts[1], let e = parts[2], let n = parts[3],
+                [w, s, e, n].allSatisfy(\.isFinite), abs(w) <= 180, abs(e) <= 180, abs(s) <= 90, abs(n) <= 90, s <= n
+            else { return nil }
+            self.init(west: w, south: s, east: e, north: n)
+        }
+
+        public func contains(_ p: LonLat) -> Bool {
+            guard p.lat >= south, p.lat <= north else { return false }
+            return west <= east ? (p.lon >= west && p.lon <= east) : (p.lon >= west || p.lon <= east)
+        }
+    }
+}
+
+/// Where a stored event came from.
+public struct IncidentProvenance: Sendable, Hashable {
+    public var fileName: String
+    /// SHA-256 of the file, hex.
+    public var sha256: String
+    /// The line the event starts on in that file.
+    public var line: Int
+    /// When it was ingested (or last changed), ISO 8601 UTC.
+    public var ingestedAt: String
+}
+
+/// A stored event with what the store knows about it beyond the `Incident`.
+public struct StoredIncident: Sendable, Hashable {
+    public var incident: Incident
+    /// The gazetteer match when the event was placed by name (its location is `incident.location`).
+    public var geocode: PlaceNameResolution?
+    public var provenance: IncidentProvenance
+}
+
+extension IncidentStore {
+    /// Matching events ordered by day (undated last), source and id.
+    public func query(_ q: IncidentQuery = IncidentQuery()) throws -> [Incident] {
+        var out: [Incident] = []
+        try forEach(q) { out.append($0.incident) }
+        return out
+    }
+
+    /// Streams matching events in `query`'s order without holding them all in memory.
+    public func forEach(_ q: IncidentQuery = IncidentQuery(), _ body: (StoredIncident) throws -> Void) throws {
+        let (whereSQL, arguments) = Self.filter(q)
+        let sql = """
+            SELECT i.*, r.file_name, r.file_sha256, r.started_at FROM incident i JOIN ingest_run r ON r.id = i.ingest_run_id
+            \(whereSQL) ORDER BY i.event_day IS NULL, i.event_day, i.source, i.source_event_id
+            """
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() { try body(Self.storedIncident(row)) }
+        }
+    }
+
+    /// Number of matching events.
+    public func count(_ q: IncidentQuery) throws -> Int {
+        let (whereSQL, arguments) = Self.filter(q)
+        return try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM incident i \(whereSQL)", arguments: arguments) ?? 0 }
+    }
+
+    /// The (west, south, east, north) extent of matching events, nil when none match.
+    public func extent(_ q: IncidentQuery) throws -> IncidentQuery.BoundingBox? {
+        let (whereSQL, arguments) = Self.filter(q)
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(lon), MIN(lat), MAX(lon), MAX(lat) FROM incident i \(whereSQL)", arguments: arguments),
+                let w = row[0] as Double?, let s = row[1] as Double?, let e = row[2] as Double?, let n = row[3] as Double?
+            else { return nil }
+            return IncidentQuery.BoundingBox(west: w, south: s, east: e, north: n)
+        }
+    }
+
+    static func filter(_ q: IncidentQuery) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let s = q.since {
+            clauses.append("i.event_day >= ?")
+            args.append(s.dayNumber)
+        }
+        if let u = q.until {
+            clauses.append("i.event_day <= ?")
+            args.append(u.dayNumber)
+        }
+        if let b = q.bbox {
+            clauses.append("i.lat BETWEEN ? AND ?")
+            args += [b.south, b.north]
+            clauses.append(b.west <= b.east ? "i.lon BETWEEN ? AND ?" : "(i.lon >= ? OR i.lon <= ?)")
+            args += [b.west, b.east]
+        }
+        if let a = q.admin1 {
+            clauses.append("i.admin1 = ? COLLATE NOCASE")
+            args.append(a)
+        }
+        if let t = q.eventType {
+            clauses.append("i.event_type = ? COLLATE NOCASE")
+            args.append(t)
+        }
+        if let s = q.source {
+            clauses.append("i.source = ?")
+            args.append(s)
+        }
+        if let p = q.coarsestPrecision {
+            clauses.append("i.location_precision <= ?")
+            args.append(p.rawValue)
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), StatementArguments(args))
+    }
+
+    static func storedIncident(_ row: Row) -> StoredIncident {
+        let lon: Double = row["lon"], lat: Double = row["lat"]
+        let incident = Incident(
+            source: row["source"], sourceEventID: row["source_event_id"],
+            date: (row["event_day"] as Int?).map(CivilDate.init(dayNumber:)), location: LonLat(lon: lon, lat: lat),
+            locationPrecision: LocationPrecision(rawValue: row["location_precision"]) ?? .unknown,
+            place: row["place"], admin1: row["admin1"], eventType: row["event_type"], actor: row["actor"],
+            fatalities: row["fatalities"], weight: row["weight"])
+        var geocode: PlaceNameResolution?
+        if let name = row["geocode_name"] as String? {
+            geocode = PlaceNameResolution(
+                location: incident.location, matchedName: name, geonameID: row["geocode_geonameid"], admin1: row["geocode_admin1"],
+                confidence: row["geocode_confidence"] ?? 0, isAmbiguous: (row["geocode_ambiguous"] as Int? ?? 0) != 0)
+        }
+        return StoredIncident(
+            incident: incident, geocode: geocode,
+            provenance: IncidentProvenance(
+                fileName: row["file_name"], sha256: row["file_sha256"], line: row["source_line"], ingestedAt: row["started_at"]))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import XCTest
+
+@testable import RegionRisk
+
+final class CSVReaderTests: XCTestCase {
+    private func records(_ url: URL, chunkSize: Int = 1 << 20) throws -> [(line: Int, fields: [String])] {
+        var out: [(Int, [String])] = []
+        try CSVReader(url: url, chunkSize: chunkSize).forEachRecord { out.append(($0.line, $0.fields)) }
+        return out
+    }
+
+    private func temporaryFile(_ bytes: [UInt8], name: String = "t.csv") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("csvreader-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    /// Python's csv module (output committed by Fixtures/events/make_fixtures.py) is the
+    /// reference: quoted commas, doubled quotes, line breaks and CRLF inside quotes, a blank
+    /// line, a lone CR line end, text after a closing quote, a quote inside an unquoted field.
+    func testRecordsAndStartLinesMatchPythonCSVModule() throws {
+        let expected = try JSONValue.parse(Data(contentsOf: Fixtures.url("events/out/tricky.python.json")))
+        let want: [(Int, [String])] = expected.arrayValue!.map { r in
+            (Int(r["line"]!.doubleValue!), r["fields"]!.arrayValue!.map { $0.stringValue! })
+        }
+        for chunkSize in [16, 17, 1 << 20] {
+            let got = try records(Fixtures.url("events/in/tricky.csv"), chunkSize: chunkSize)
+            XCTAssertEqual(got.map(\.line), want.map(\.0), "chunk \(chunkSize)")
+            XCTAssertEqual(got.map(\.fields), want.map(\.1), "chunk \(chunkSize)")
+        }
+    }
+
+    /// Random fields full of separators, written by the simplest correct writer (quote every
+    /// field, double every quote) and read back, across chunk sizes that split records anywhere.
+    func testRandomRecordsRoundTripAcrossChunkBoundaries() throws {
+        var rng = SplitMix64(seed: 42)
+        let alphabet: [String] = ["a", "b", ",", "\"", "\n", "\r\n", " ", "é", "ಠ", "1", "."]
+        var rows: [[String]] = []
+        for _ in 0..<300 {
+            let n = 1 + Int(rng.next() % 6)
+            rows.append((0..<n).map { _ in
+                (0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+            })
+        }
+        var text = ""
+        var expectedLines: [Int] = []
+        var line = 1
+        for row in rows {
+            expectedLines.append(line)
+            let encoded = row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
+            text += encoded + "\r\n"
+            line += 1 + row.reduce(0) { $0 + $1.utf8.filter { $0 == 0x0A }.count }
+        }
+        let url = try temporaryFile(Array(text.utf8))
+        for chunkSize in [16, 31, 4096] {
+            let got = try records(url, chunkSize: chunkSize)
+            XCTAssertEqual(got.map(\.fields), rows, "chunk \(chunkSize)")
+            XCTAssertEqual(got.map(\.line), expectedLines, "chunk \(chunkSize)")
+        }
+    }
+
+    func testUnbalancedQuoteNamesFileAndTheLineItOpensOn() throws {
+        let url = Fixtures.url("events/in/unbalanced-quotes.csv")
+        var seen: [String] = []
+        XCTAssertThrowsError(try CSVReader(url: url).forEachRecord { seen.append($0.string(0)) }) { error in
+            let e = error as! CSVError
+            XCTAssertEqual(e.line, 3)
+            XCTAssertTrue(e.localizedDescription.contains("unbalanced-quotes.csv:3:"), e.localizedDescription)
+            XCTAssertTrue(e.localizedDescription.contains("never closed"), e.localizedDescription)
+        }
+        XCTAssertEqual(seen, ["event_id", "U-1"], "records before the bad one are delivered")
+    }
+
+    func testByteOrderMarkAndCRLFAreInvisible() throws {
+        let got = try records(Fixtures.url("events/in/acled-current.csv"))
+        XCTAssertEqual(got.first?.fields.first, "event_id_cnty")
+        XCTAssertEqual(got.map(\.line), [1, 2, 4, 5], "the CRLF inside a quoted note counts as one line")
+        XCTAssertEqual(got[1].fields[27], "Attack on the camp; the army said \"13 assailants\" were killed.\r\nFigures disputed.")
+        XCTAssertFalse(got.flatMap(\.fields).contains { $0.hasSuffix("\r") })
+    }
+
+    func testLatin1BytesAreDecodedAndTheirLineNoted() throws {
+        let reader = try CSVReader(url: Fixtures.url("events/in/latin1.csv"))
+        var places: [String] = []
+        try reader.forEachRecord { if $0.line > 1 { places.append($0.string(4)) } }
+        XCTAssertEqual(places, ["Ségou", "Mopti – port"])
+        XCTAssertEqual(reader.firstNonUTF8Line, 2)
+    }
+
+    func testUTF16AndBinaryFilesAreRefusedWithAReason() throws {
+        let utf16 = try temporaryFile([0xFF, 0xFE, 0x61, 0x00, 0x2C, 0x00])
+        XCTAssertThrowsError(try CSVReader(url: utf16).forEachRecord { _ in }) {
+            XCTAssertTrue($0.localizedDescription.contains("UTF-16"), $0.localizedDescription)
+        }
+        let binary = try temporaryFile([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x14])
+        XCTAssertThrowsError(try CSVReader(url: binary).forEachRecord { _ in }) {
+            XCTAssertTrue($0.localizedDescription.contains("binary"), $0.localizedDescription)
+        }
+    }
+
+    func testMissingFileErrorNamesIt() {
+        XCTAssertThrowsError(try CSVReader(url: URL(fileURLWithPath: "/nonexistent/x.csv"))) {
+            XCTAssertTrue($0.localizedDescription.contains("/nonexistent/x.csv"), $0.localizedDescription)
+        }
+    }
+
+    func testNumbersParseOnlyWhenTheWholeFieldIsANumber() throws {
+        let url = try temporaryFile(Array(" 12.5 ,1e3,-0.25,abc,,12.5x,nan, \n".utf8))
+        var got: [CSVNumber] = []
+        try CSVReader(url: url).forEachRecord { r in got = (0..<r.count).map { r.number($0) } }
+        XCTAssertEqual(got.count, 8)
+        XCTAssertEqual(got[0..<6], [.value(12.5), .value(1000), .value(-0.25), .invalid, .empty, .invalid])
+        XCTAssertEqual(got[7], .empty)
+        guard case let .value(v) = got[6] else { return XCTFail("nan parses as a number; finiteness is the caller's check") }
+        XCTAssertTrue(v.isNaN)
+    }
+
+    func testWrittenLinesReadBack() throws {
+        let fields = ["plain", "with, comma", "with \"quote\"", "two\nlines", " padded ", ""]
+        let url = try temporaryFile(Array((CSVText.line(fields) + "\n").utf8))
+        XCTAssertEqual(try records(url).first?.fields, fields)
+    }
+}

@@ -1,0 +1,40 @@
+import XCTest
+
+@testable import RegionRisk
+
+final class CivilDateParsingTests: XCTestCase {
+    private func parse(_ s: String) -> CivilDate.ParseOutcome { CivilDate.parse(utf8: Array(s.utf8)) }
+
+    func testACLEDAndISOForms() {
+        let d = CivilDate(year: 2025, month: 7, day: 1)!
+        for s in ["2025-07-01", "2025/07/01", "2025-7-1", "2025-07-01T12:00:00Z", "2025-07-01 00:00:00.000",
+                  "01 July 2025", "1 Jul 2025", "01-July-2025", "1 JULY 2025"] {
+            XCTAssertEqual(parse(s), .date(d), s)
+        }
+    }
+
+    func testImpossibleDatesAreToldFromNonDates() {
+        for s in ["2025-02-29", "2025-02-30", "2025-13-01", "2024-04-31", "31 April 2024", "00 May 2024"] {
+            XCTAssertEqual(parse(s), .impossible, s)
+        }
+        XCTAssertEqual(parse("2024-02-29"), .date(CivilDate(year: 2024, month: 2, day: 29)!))
+        for s in ["yesterday", "2025-07", "07/01/2025", "1 Juk 2025", "2025-07-01x", "1 July 25", "20250701", ""] {
+            XCTAssertEqual(parse(s), .unrecognized, s)
+        }
+    }
+
+    /// Every day from 1900 to 2100, written both ways, parses back to itself, and agrees with
+    /// the String-based `CivilDate(parsing:)`.
+    func testEveryDayRoundTripsAndAgreesWithStringParser() {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let first = CivilDate(year: 1900, month: 1, day: 1)!.dayNumber, last = CivilDate(year: 2100, month: 12, day: 31)!.dayNumber
+        for n in stride(from: first, through: last, by: 1) {
+            let d = CivilDate(dayNumber: n)
+            let c = d.components
+            let long = "\(c.day) \(months[c.month - 1]) \(c.year)"
+            XCTAssertEqual(parse(d.description), .date(d))
+            XCTAssertEqual(parse(long), .date(d))
+            XCTAssertEqual(CivilDate(parsing: long), d)
+        }
+    }
+}
