@@ -27,49 +27,29 @@ public enum SyntheticIncidents {
         out.reserveCapacity(count)
         for i in 0..<count {
             var lon: Double, lat: Double, place: String
-            if rng.unit() < 0.15 {
-                lon = bbox.lonMin + rng.unit() * (bbox.lonMax - bbox.lonMin)
-                lat = bbox.latMin + rng.unit() * (bbox.latMax - bbox.latMin)
+            if rng.nextDouble() < 0.15 {
+                lon = bbox.lonMin + rng.nextDouble() * (bbox.lonMax - bbox.lonMin)
+                lat = bbox.latMin + rng.nextDouble() * (bbox.latMax - bbox.latMin)
                 place = "Rural"
             } else {
-                var pick = rng.unit() * totalWeight
+                var pick = rng.nextDouble() * totalWeight
                 var t = towns[towns.count - 1]
                 for town in towns {
                     pick -= town.3
                     if pick < 0 { t = town; break }
                 }
                 repeat {
-                    lat = t.1 + rng.normal() * t.4 / 111.32
-                    lon = t.2 + rng.normal() * t.4 / (111.32 * cos(t.1 * .pi / 180))
+                    lat = t.1 + rng.nextGaussian() * t.4 / 111.32
+                    lon = t.2 + rng.nextGaussian() * t.4 / (111.32 * cos(t.1 * .pi / 180))
                 } while lon < bbox.lonMin || lon > bbox.lonMax || lat < bbox.latMin || lat > bbox.latMax
                 place = t.0
             }
-            let type = types[Int(rng.unit() * Double(types.count)) % types.count]
+            let type = types[Int(rng.nextDouble() * Double(types.count)) % types.count]
             out.append(Incident(source: "synthetic", sourceEventID: String(format: "SYN%07d", i + 1),
-                                date: start.adding(days: Int(rng.unit() * 731) % 731),
+                                date: start.adding(days: Int(rng.nextDouble() * 731) % 731),
                                 location: LonLat(lon: lon, lat: lat), locationPrecision: .exact, place: place,
-                                eventType: type, fatalities: Double(Int(-log(1 - rng.unit()) * 1.5))))
+                                eventType: type, fatalities: Double(Int(-log(1 - rng.nextDouble()) * 1.5))))
         }
         return out
-    }
-}
-
-/// SplitMix64: small, fast, and good enough for synthetic data; seeded so output reproduces.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-    /// Standard normal (Box–Muller).
-    public mutating func normal() -> Double {
-        let u1 = max(unit(), 1e-300), u2 = unit()
-        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 }

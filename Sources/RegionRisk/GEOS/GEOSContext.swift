@@ -67,3 +67,8 @@ public final class GEOSContext {
         return w
     }
 }
+
+extension GEOSContext {
+    /// The GEOS library's version, e.g. "3.11.1-CAPI-1.17.1", for output metadata.
+    public static var libraryVersion: String { String(cString: GEOSversion()) }
+}

@@ -44,6 +44,10 @@ public enum GeoJSONGeometry: Sendable, Equatable {
         }
     }
 
+    /// The same area as a MultiPolygon (a Polygon becomes a one-part MultiPolygon), so that a
+    /// layer's features share one geometry type, as GIS tools prefer.
+    public var asMultiPolygon: GeoJSONGeometry { .multiPolygon(polygons) }
+
     /// Every position, in order.
     public var allPositions: [LonLat] {
         switch self {

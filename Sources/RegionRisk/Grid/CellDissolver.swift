@@ -3,9 +3,10 @@ import Foundation
 /// Turns sets of grid cells into polygons and contiguous regions.
 public enum CellDissolver {
     /// The union of the cells for which `includes(index)` is true, as one (Multi)Polygon in the
-    /// grid's CRS: each row's runs of cells become one rectangle, then GEOS's coverage union
-    /// (runs never overlap) dissolves them; the tiny simplification only drops the collinear
-    /// vertices left along straight cell edges. Holes are kept. Nil when no cell is included.
+    /// grid's CRS: each row's runs of cells become one rectangle, then GEOS's cascaded unary union
+    /// dissolves them (GEOS's faster coverage union needs matching vertices along shared edges,
+    /// which runs of different lengths do not have); the tiny simplification only drops the
+    /// collinear vertices left along straight cell edges. Holes are kept. Nil when no cell is included.
     public static func projectedGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> Geometry? {
         var rects: [Geometry] = []
         let cs = spec.cellSizeMeters
@@ -22,7 +23,7 @@ public enum CellDissolver {
             }
         }
         guard !rects.isEmpty else { return nil }
-        return try Geometry.collection(rects).coverageUnion().simplified(tolerance: cs * 1e-3)
+        return try Geometry.unaryUnion(rects).simplified(tolerance: cs * 1e-3)
     }
 
     /// As `projectedGeometry`, transformed to (lon, lat).
@@ -33,7 +34,7 @@ public enum CellDissolver {
 
     public static func toLonLat(_ geometry: Geometry, spec: GridSpec) throws -> GeoJSONGeometry {
         let projection = try Projection(from: "EPSG:4326", to: spec.crs)
-        return try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON()
+        return try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON().asMultiPolygon
     }
 
     /// A set of cells sharing a category, connected through edges or corners.

@@ -69,3 +69,8 @@ public final class PROJContext {
         return PROJError(message: "\(what): \(reason)", code: code)
     }
 }
+
+extension PROJContext {
+    /// The PROJ library's release, e.g. "9.1.1", for output metadata.
+    public static var libraryVersion: String { String(cString: proj_info().release) }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import RegionRisk
+
+enum FlagMethod: String, ExpressibleByArgument, CaseIterable {
+    case quietToActive = "quiet-to-active"
+    case ehsa
+}
+
+struct FlagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flag",
+        abstract: "Flag regions that were previously quiet and are now active (or emerging hot spots with --method ehsa).",
+        discussion: """
+            Default method (quiet-to-active): for each cell, events within --bandwidth-km in the recent window
+            (--recent-days ending on --as-of) and in the baseline window (--baseline-days before it).
+            A cell is "previously quiet" with at most --quiet-max baseline events (default 0), "active now" with
+            at least --min-recent recent events (default 1). Categories: new (quiet before, active now),
+            escalating (active before, significantly more now), persistent (active in both, no significant change),
+            cooling (active before, significantly less now). Evidence: the exact conditional binomial test of the
+            two Poisson rates (one-sided) with a small background rate so zero baselines can be tested, and
+            Benjamini–Hochberg q-values over all tested cells; a region is significant when its best cell's
+            q < --alpha. A single event on a quiet town is flagged "new" at once but is not yet significant.
+            Events located only to a region (geo precision 3) are left out unless --include-region-only.
+
+            Output: an RFC 7946 FeatureCollection of region polygons (properties: category, significant, score,
+            p_value, q_value, recent_events, baseline_events, recent_fatalities, first_recent_event, last_event,
+            area_km2, peak_density, admin1, places, summary) with every parameter, the as-of date and the
+            inputs' SHA-256 at the top level.
+            """)
+
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var input: EventInputOptions
+    @OptionGroup var area: AreaOptions
+    @OptionGroup var detection: DetectionOptions
+
+    @Option(help: "Output GeoJSON file (written atomically).")
+    var out: String = "regions.geojson"
+
+    func run() throws {
+        logging.bootstrap()
+        let log = Console.standard
+        let loaded = try input.loadIncidents(log: log)
+        let aoi = try area.loadArea()
+        let outcome = try detection.run(incidents: loaded.incidents, area: aoi, inputs: loaded.fingerprints, log: log)
+        try AtomicFile.write(outcome.geoJSON.serialized(), to: URL(fileURLWithPath: out))
+        log.info("wrote \(out)")
+    }
+}

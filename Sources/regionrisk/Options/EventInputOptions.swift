@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import RegionRisk
+import RegionRiskGeodata
+
+extension IncidentFileFormat: ExpressibleByArgument {}
+
+/// Incidents come from a file (`--events`), the store (`--db`), or, with neither, the embedded
+/// sample of real incidents in Mali (February 2024 – July 2025).
+struct EventInputOptions: ParsableArguments {
+    @Option(help: "Incidents file: ACLED or UCDP GED export, plain CSV, or GeoJSON points (default: the embedded Mali sample).")
+    var events: String?
+
+    @Option(help: "Read incidents from this RegionRisk store instead of a file (see `regionrisk ingest`).")
+    var db: String?
+
+    @Option(name: .customLong("input-format"), help: "Input format (default: detected from the header): acled, ucdp, csv, geojson.")
+    var inputFormat: IncidentFileFormat?
+
+    @Option(name: .customLong("lat-col"), help: "Latitude column (default: latitude, lat).") var latCol: String?
+    @Option(name: .customLong("lon-col"), help: "Longitude column (default: longitude, lon, lng).") var lonCol: String?
+    @Option(name: .customLong("date-col"), help: "Date column (default: event_date, date).") var dateCol: String?
+    @Option(name: .customLong("weight-col"), help: "Weight column, used with --weight column.") var weightCol: String?
+    @Option(name: .customLong("place-col"), help: "Place-name column.") var placeCol: String?
+    @Option(name: .customLong("admin1-col"), help: "Admin-1 region column.") var admin1Col: String?
+    @Option(name: .customLong("type-col"), help: "Event-type column.") var typeCol: String?
+    @Option(name: .customLong("id-col"), help: "Event-id column.") var idCol: String?
+
+    @Option(help: "Write rejected rows (file, line, column, reason) to this CSV.")
+    var rejects: String?
+
+    func validate() throws {
+        if events != nil, db != nil { throw ValidationError("give --events or --db, not both") }
+    }
+
+    var columns: IncidentColumns {
+        var c = IncidentColumns()
+        c.latitude = latCol; c.longitude = lonCol; c.date = dateCol; c.weight = weightCol
+        c.place = placeCol; c.admin1 = admin1Col; c.type = typeCol; c.id = idCol
+        return c
+    }
+
+    struct Loaded {
+        var incidents: [Incident]
+        /// What was read, for output metadata: path, SHA-256, rows.
+        var fingerprints: [JSONValue]
+        var description: String
+    }
+
+    func loadIncidents(log: Console) throws -> Loaded {
+        if let db {
+            let store = try IncidentStore(path: db)
+            let incidents = try store.query(IncidentQuery())
+            log.info("read \(incidents.count) incidents from the store \(db)")
+            return Loaded(incidents: incidents,
+                          fingerprints: [["store": .string(db), "events": .number(Double(incidents.count))]],
+                          description: "store \(db)")
+        }
+        let url = events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
+        if events == nil { log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)") }
+        let reader = IncidentFileReader(format: inputFormat, columns: columns)
+        let result = try reader.read(url)
+        for r in result.rejected.prefix(20) { log.warning("rejected \(r.description)") }
+        if result.rejected.count > 20 {
+            log.warning("… \(result.rejected.count - 20) more rejected rows\(rejects == nil ? " (list them all with --rejects FILE)" : "")")
+        }
+        if let rejects { try RejectsFile.write(result.rejected, to: URL(fileURLWithPath: rejects)) }
+        log.info("read \(result.incidents.count) incidents from \(url.path) (\(result.format.rawValue)); \(result.rejected.count) rows rejected")
+        let name = events ?? "embedded:samples/incidents-2024-2025.csv"
+        return Loaded(incidents: result.incidents,
+                      fingerprints: [["file": .string(name), "sha256": .string(try FileFingerprint.sha256Hex(of: url)),
+                                      "rows": .number(Double(result.rowsRead)), "events": .number(Double(result.incidents.count)),
+                                      "rejected": .number(Double(result.rejected.count))]],
+                      description: name)
+    }
+}
