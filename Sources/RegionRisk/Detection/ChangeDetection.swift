@@ -2,7 +2,9 @@ import Foundation
 
 /// What changed in a cell or region between the baseline window and the recent window.
 public enum ChangeCategory: String, Sendable, CaseIterable, Comparable {
-    /// Quiet in the baseline (no more than the quiet threshold), active now.
+    /// Quiet in the baseline (no more than the quiet threshold within the bandwidth), and reached
+    /// now by at least the minimum of recent events that are themselves new: no baseline event
+    /// within the bandwidth of them.
     case new
     /// Active before, significantly more now.
     case escalating

@@ -54,6 +54,12 @@ public enum ChangeDetector {
         let recentCounts = try counts(of: recent, grid: grid, bandwidthKm: p.bandwidthKm)
         let baselineCounts = try counts(of: baseline, grid: grid, bandwidthKm: p.bandwidthKm)
         let recentProjected = try grid.project(recent.map(\.location))
+        let baselineProjected = try grid.project(baseline.map(\.location))
+        // Novelty is judged at the event: a recent event is new when no baseline event lies
+        // within the bandwidth of it. Judged at cells alone, an attack 3 km from last month's
+        // would light a crescent of "new" cells on its far side, just out of reach of the old one.
+        let isNewEvent = newEventFlags(recent: recentProjected, baseline: baselineProjected, bandwidthKm: p.bandwidthKm)
+        let newRecentCounts = try counts(of: zip(recent, isNewEvent).filter(\.1).map(\.0), grid: grid, bandwidthKm: p.bandwidthKm)
         let recentDensity = try DensityEngine.compute(
             events: ProjectedEvents(x: recentProjected.x, y: recentProjected.y), grid: grid.spec, kernel: .quartic,
             bandwidthKm: p.bandwidthKm).values
@@ -80,8 +86,12 @@ public enum ChangeDetector {
             let k1 = recentCounts[i], k0 = baselineCounts[i]
             let quietBefore = k0 <= p.quietBaselineMaximum
             let activeNow = k1 >= p.minimumRecentEvents
-            if quietBefore && activeNow {
-                category[i] = .new; cellP[i] = pUp[k]; cellQ[i] = qUp[k]
+            if quietBefore {
+                // Quiet before: new when a new event reaches the cell; activity that only spills
+                // over from places active before flags nothing here.
+                if newRecentCounts[i] >= p.minimumRecentEvents {
+                    category[i] = .new; cellP[i] = pUp[k]; cellQ[i] = qUp[k]
+                }
             } else if !quietBefore && activeNow && qUp[k] < p.alpha {
                 category[i] = .escalating; cellP[i] = pUp[k]; cellQ[i] = qUp[k]
             } else if !quietBefore && qDown[k] < p.alpha {
@@ -94,7 +104,6 @@ public enum ChangeDetector {
         let components = CellDissolver.connectedComponents(categories: category, spec: grid.spec)
         var regions: [FlaggedRegion] = []
         let recentCells = eventCells(recent, projected: recentProjected, grid: grid)
-        let baselineProjected = try grid.project(baseline.map(\.location))
         let baselineCells = eventCells(baseline, projected: baselineProjected, grid: grid)
         for comp in components {
             let pMin = comp.cells.map { cellP[$0] }.min() ?? 1
@@ -132,6 +141,31 @@ public enum ChangeDetector {
                                      cellsTested: tested.count, eventsInRecentWindow: recent.count,
                                      eventsInBaselineWindow: baseline.count, excludedRegionOnly: excludedRegionOnly,
                                      undated: undated, notes: notes)
+    }
+
+    /// For each recent event, whether no baseline event lies within the bandwidth of it
+    /// (projected coordinates, metres; a bucket grid of bandwidth-sized cells keeps it linear).
+    static func newEventFlags(recent: (x: [Double], y: [Double]), baseline: (x: [Double], y: [Double]),
+                              bandwidthKm: Double) -> [Bool] {
+        let h = bandwidthKm * 1000, h2 = h * h
+        var buckets: [Int64: [Int]] = [:]
+        func key(_ x: Double, _ y: Double) -> (Int64, Int64) { (Int64((x / h).rounded(.down)), Int64((y / h).rounded(.down))) }
+        for j in 0..<baseline.x.count {
+            let k = key(baseline.x[j], baseline.y[j])
+            buckets[k.0 &* 1_000_003 &+ k.1, default: []].append(j)
+        }
+        return (0..<recent.x.count).map { i in
+            let k = key(recent.x[i], recent.y[i])
+            for dx in -1...1 {
+                for dy in -1...1 {
+                    for j in buckets[(k.0 + Int64(dx)) &* 1_000_003 &+ (k.1 + Int64(dy))] ?? [] {
+                        let ex = recent.x[i] - baseline.x[j], ey = recent.y[i] - baseline.y[j]
+                        if ex * ex + ey * ey < h2 { return false }
+                    }
+                }
+            }
+            return true
+        }
     }
 
     /// Events closer than the bandwidth to each cell centre (exact integers).
