@@ -59,11 +59,15 @@ public struct Incident: Sendable, Hashable {
     public var fatalities: Double?
     /// An explicit weight read from a user-chosen column; nil when none was given.
     public var weight: Double?
+    /// Address of the report the record rests on (news-sourced lists carry one per row).
+    public var sourceURL: String?
+    public var sourceTitle: String?
 
     public init(
         source: String, sourceEventID: String, date: CivilDate?, location: LonLat,
         locationPrecision: LocationPrecision = .unknown, place: String? = nil, admin1: String? = nil,
-        eventType: String? = nil, actor: String? = nil, fatalities: Double? = nil, weight: Double? = nil
+        eventType: String? = nil, actor: String? = nil, fatalities: Double? = nil, weight: Double? = nil,
+        sourceURL: String? = nil, sourceTitle: String? = nil
     ) {
         self.source = source
         self.sourceEventID = sourceEventID
@@ -76,6 +80,8 @@ public struct Incident: Sendable, Hashable {
         self.actor = actor
         self.fatalities = fatalities
         self.weight = weight
+        self.sourceURL = sourceURL
+        self.sourceTitle = sourceTitle
     }
 }
 

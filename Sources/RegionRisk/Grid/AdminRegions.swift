@@ -19,7 +19,7 @@ public final class AdminRegions: @unchecked Sendable {
     public let regions: [Region]
 
     /// Mean latitude of the regions' extent, degrees.
-    private let referenceLatitude: Double
+    fileprivate let referenceLatitude: Double
 
     public init(regions: [Region]) {
         self.regions = regions
@@ -72,8 +72,41 @@ public final class AdminRegions: @unchecked Sendable {
         return hits
     }
 
+    /// A point locator for many points on one thread: prepared geometries built once.
+    /// Not for sharing across threads (GEOS handles belong to the thread that made them).
+    public final class Locator {
+        private let prepared: [PreparedGeometry]
+        private let shapes: [Geometry]
+        private let names: [String]
+        private let k: Double
+
+        fileprivate init(_ owner: AdminRegions) throws {
+            k = cos(owner.referenceLatitude * .pi / 180)
+            shapes = try owner.regions.map { try Geometry(geoJSON: owner.scaled($0.geometry)) }
+            prepared = try shapes.map { try PreparedGeometry($0) }
+            names = owner.regions.map(\.name)
+        }
+
+        /// Index of the region containing the point (on its boundary counts), else the nearest.
+        public func regionIndex(at p: LonLat) -> Int? {
+            let x = p.lon * k, y = p.lat
+            for (i, g) in prepared.enumerated() where (try? g.covers(x: x, y: y)) == true { return i }
+            guard let point = try? Geometry.point(x: x, y: y) else { return nil }
+            var best: (Int, Double)?
+            for (i, g) in shapes.enumerated() {
+                if let d = try? g.distance(to: point), d < (best?.1 ?? .infinity) { best = (i, d) }
+            }
+            return best?.0
+        }
+
+        public func name(at p: LonLat) -> String? { regionIndex(at: p).map { names[$0] } }
+    }
+
+    /// A locator for many points, on the calling thread.
+    public func locator() throws -> Locator { try Locator(self) }
+
     /// Longitude shrunk by cos(mean latitude) so that planar distances approximate ground ones.
-    private func scaled(_ g: GeoJSONGeometry) -> GeoJSONGeometry {
+    fileprivate func scaled(_ g: GeoJSONGeometry) -> GeoJSONGeometry {
         let k = cos(referenceLatitude * .pi / 180)
         func f(_ p: LonLat) -> LonLat { LonLat(lon: p.lon * k, lat: p.lat) }
         switch g {

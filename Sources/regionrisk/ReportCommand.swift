@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import RegionRisk
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Run the whole pipeline and write a dated report folder (the main job; cron-friendly).",
+        discussion: """
+            Writes OUT/<as-of>/ with regions.geojson (flagged regions), density.geojson (density classes),
+            density.asc + density.prj (the density grid), admin1.csv and admin1.geojson (per region: events and
+            fatalities in each window, rate ratio, score, rank), report.html (standalone, with a map) and report.md,
+            and manifest.json (parameters, versions, input SHA-256, counts, seconds per stage). The folder is
+            written aside and renamed into place, then OUT/latest is repointed: a crash leaves the previous
+            latest intact. OUT/history.json remembers each run's new and escalating regions, so the report says
+            which are new since the previous run, which continue and which ended.
+
+            With no --events or --db it runs on the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025).
+
+            Exit status (for cron wrappers):
+              0   done; no new or escalating region since the previous run
+              3   done; new or escalating regions appeared since the previous run (the first run counts all)
+              1   error (unreadable input, unwritable output, another run holding the lock past --lock-timeout)
+              64  usage error
+            """)
+
+    /// Exit status when new regions appeared since the previous run.
+    static let newRegionsExitCode: Int32 = 3
+
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var input: EventInputOptions
+    @OptionGroup var area: AreaOptions
+    @OptionGroup var detection: DetectionOptions
+
+    @Option(help: "Reports root folder.")
+    var out: String = "reports"
+
+    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for a running report to finish before giving up.")
+    var lockTimeout: Double = 60
+
+    @Option(name: .customLong("density-cell-km"), help: "Cell size of the density map, km.")
+    var densityCellKm: Double = 5
+
+    @Option(name: .customLong("density-bandwidth-km"), help: "Bandwidth of the density map (quartic support radius), km.")
+    var densityBandwidthKm: Double = 50
+
+    func validate() throws {
+        guard lockTimeout >= 0, lockTimeout.isFinite else { throw ValidationError("--lock-timeout must be ≥ 0 seconds") }
+        guard densityCellKm > 0, densityBandwidthKm > 0 else { throw ValidationError("density cell and bandwidth must be positive") }
+        if detection.method != .quietToActive { throw ValidationError("report uses --method quiet-to-active; run `regionrisk flag --method ehsa` for emerging hot spots") }
+    }
+
+    func run() throws {
+        logging.bootstrap()
+        let log = Console.standard
+        let started = Date()
+        let folder = try ReportFolder(root: URL(fileURLWithPath: out))
+        try folder.lock(timeoutSeconds: lockTimeout)
+        defer { folder.unlock() }
+        folder.removeStaleStaging()
+
+        let loaded = try input.loadIncidents(log: log)
+        let aoi = try area.loadArea()
+        let embedded = aoi.source.hasPrefix("embedded")
+        var request = RiskReportRequest(
+            incidents: loaded.incidents, inputs: loaded.fingerprints, area: aoi,
+            adminRegions: embedded ? try AdminRegions.embeddedMali() : nil,
+            namer: embedded ? try GazetteerRegionNamer.embeddedMali() : nil, detection: detection.parameters)
+        request.densityCellKm = densityCellKm
+        request.densityBandwidthKm = densityBandwidthKm
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
+        let outcome = try RiskReport.run(request, folder: folder) { progress.step($0) }
+        progress.finish()
+
+        let d = outcome.detection
+        for note in d.notes { log.warning(note) }
+        log.info("as of \(outcome.asOf): \(d.eventsInRecentWindow) events in the last \(d.parameters.recentDays) days, \(d.eventsInBaselineWindow) in the \(d.parameters.baselineDays) before")
+        for r in d.regions where r.category == .new || r.category == .escalating {
+            log.info("\(r.category.rawValue)\(r.significant ? " (significant)" : ""): \(r.summary)")
+        }
+        let since = outcome.previousAsOf.map { "since the run as of \($0)" } ?? "(first run)"
+        log.info("new \(since): \(outcome.newSincePreviousRun.isEmpty ? "none" : outcome.newSincePreviousRun.joined(separator: "; "))")
+        if !outcome.continuing.isEmpty { log.info("continuing: \(outcome.continuing.joined(separator: "; "))") }
+        if !outcome.ended.isEmpty { log.info("ended: \(outcome.ended.joined(separator: "; "))") }
+        let stages = outcome.stageSeconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", ")
+        log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s (\(stages))")
+        if !outcome.newSincePreviousRun.isEmpty { throw ExitCode(Self.newRegionsExitCode) }
+    }
+}
+
+/// A one-line progress indicator on stderr, only when stderr is a terminal.
+final class Progress {
+    let enabled: Bool
+    var steps = 0
+    init(enabled: Bool) { self.enabled = enabled }
+    func step(_ name: String) {
+        guard enabled else { return }
+        steps += 1
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(steps)/6] \(name) done".utf8))
+    }
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
