@@ -91,6 +91,7 @@ extension Gazetteer {
                         cands.removeAll { $0.kind > .alternate }
                     }
                     guard mentionable(cands) else { continue }
+                    cands = preferTowns(cands)
                     spans.append(Span(first: ids[0], last: ids.last!, refersToRegion: false, candidates: cands, name: name))
                     i += length
                     matched = true
@@ -137,6 +138,7 @@ extension Gazetteer {
             && !MentionWords.generic.contains(t.folded)
             && !lowercaseWords.contains(t.folded)
             && (allCapsText || !t.isAllCaps)
+            && !t.hasInnerCapital
     }
 
     /// Candidates worth reporting: the most prominent is a populated place or an administrative
@@ -145,6 +147,14 @@ extension Gazetteer {
         guard let top = cands.max(by: { score($0, RankingHints()) < score($1, RankingHints()) }) else { return false }
         let p = places[top.place]
         return (p.isPopulatedPlace || p.isAdministrativeArea) && !p.isCountry
+    }
+
+    /// In running text a bare name means the town, not the district named after it (the district's
+    /// centroid would otherwise win whenever it lies nearer the text's other places).
+    private func preferTowns(_ cands: [Candidate]) -> [Candidate] {
+        let towns = cands.filter { places[$0.place].isPopulatedPlace }.map { places[$0.place] }
+        guard !towns.isEmpty else { return cands }
+        return cands.filter { c in !towns.contains { Self.isNamesakeArea(places[c.place], of: $0) } }
     }
 
     private func fuzzySpan(_ t: MentionToken, lowercaseWords: Set<String>, allCapsText: Bool) -> Span? {
@@ -223,6 +233,8 @@ struct MentionToken {
     var sentence: Int
     var isCapitalized: Bool
     var isAllCaps: Bool
+    /// Capitals after the first letter without being all capitals: an acronym or brand ("FAMa").
+    var hasInnerCapital: Bool
     /// Only spaces, a hyphen or an apostrophe separate it from the previous word.
     var joinedToPrevious: Bool
 }
@@ -254,6 +266,8 @@ enum MentionTokenizer {
                 line: wordLine, column: wordColumn, sentence: sentence,
                 isCapitalized: first.properties.isUppercase || first.properties.generalCategory == .titlecaseLetter,
                 isAllCaps: letters.count >= 2 && letters.allSatisfy { $0.properties.isUppercase },
+                hasInnerCapital: letters.dropFirst().contains { $0.properties.isUppercase }
+                    && !letters.allSatisfy { $0.properties.isUppercase },
                 joinedToPrevious: joined && !separatorSeen))
             joined = true
             separatorSeen = false
@@ -335,6 +349,11 @@ enum MentionWords {
         "forces", "force", "national", "international", "united", "nations", "council", "union", "corps",
         "islamic", "republic", "people", "said", "says", "according", "reuters", "afp", "news", "report",
         "sahel", "sahara", "maghreb", "west", "africa",
+        // News vocabulary that starts titles ("Battle of Tinzaouaten") and is one letter from a village.
+        "battle", "attack", "attacks", "ambush", "massacre", "operation", "offensive", "siege", "clashes",
+        "killed", "soldiers", "troops", "militants", "jihadists", "rebels", "fighters", "civilians", "victims",
+        "security", "defence", "defense", "military", "peace", "war", "coup", "junta", "transition", "election",
+        "elections", "hostages", "convoy", "mission", "source", "sources", "official", "officials",
         // French
         "au", "aux", "avec", "ce", "ces", "cette", "dans", "donc", "elle", "elles", "en", "entre", "et", "il",
         "ils", "je", "leur", "leurs", "lors", "mais", "ni", "nous", "ou", "où", "par", "pas", "pour", "puis",
