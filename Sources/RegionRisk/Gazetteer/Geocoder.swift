@@ -80,6 +80,11 @@ public struct GeocodeResult: Sendable, Hashable {
     /// Set when the name could not be looked up at all.
     public var error: GeocodeInputError?
 
+    /// The result for a name that could not be looked up (e.g. an undecodable batch line).
+    public static func invalid(query: String, error: GeocodeInputError) -> GeocodeResult {
+        GeocodeResult(query: query, name: query, error: error)
+    }
+
     public var place: Place? { best?.place }
     public var isResolved: Bool { best != nil }
 
@@ -184,20 +189,23 @@ extension Gazetteer: PlaceNameResolver {
         return nil
     }
 
-    /// "Dioura, Mopti, Mali" → ("Dioura", ["Mopti"]): parts after commas are hints, country
-    /// names are dropped. A name that itself contains a comma and matches as a whole stays whole.
+    /// "Dioura, Mopti, Mali" → ("Dioura", ["Mopti", "Mali"]): parts after commas are hints.
+    /// A name that itself contains a comma and matches as a whole stays whole.
     private func splitHints(_ query: String) -> (String, [String]) {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard parts.count > 1, index.lookup(PlaceNameNormalizer.fullKey(trimmed)) == nil else { return (trimmed, []) }
-        let hints = parts.dropFirst().filter { part in
-            guard let k = index.lookup(PlaceNameNormalizer.fullKey(part)) else { return true }
-            return !index.postings(ofKey: k).contains { places[$0.place].isCountry && $0.kind <= .alternate }
-        }
-        return (parts[0], Array(hints))
+        return (parts[0], Array(parts.dropFirst()))
     }
 
     private func apply(hint: String, to hints: inout RankingHints, applied: inout [String], notes: inout [String]) {
+        if let country = WorldNames.country(named: hint) {
+            // "Kayes, Mali": the country the gazetteer covers anyway.
+            if !places.contains(where: { $0.countryCode == country }) {
+                notes.append("hint '\(hint)' names a country this gazetteer does not cover; ignored")
+            }
+            return
+        }
         if let region = regions.match(hint) {
             hints.regionKeys = (hints.regionKeys ?? []).union(region.keys)
             applied.append("region \(region.name)")

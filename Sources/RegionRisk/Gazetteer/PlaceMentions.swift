@@ -1,5 +1,4 @@
 import Foundation
-import RegionRiskGeodata
 
 /// A gazetteer place named in a text.
 public struct PlaceMention: Sendable, Hashable {
@@ -33,7 +32,7 @@ extension Gazetteer {
         let tokens = MentionTokenizer.tokens(of: text)
         let lowercaseWords = Set(tokens.filter { !$0.isCapitalized }.map(\.folded))
         let countries = Set(places.map(\.countryCode))
-        let foreign = Set(WorldNames.all.filter { !countries.contains($0.country) }.map(\.folded))
+        let foreign = Set(WorldNames.all.filter { !countries.contains($0.country) || $0.kind == .country }.map(\.folded))
         let mentions = findSpans(tokens, lowercaseWords: lowercaseWords, foreignNames: foreign,
                                  allCapsText: MentionTokenizer.isMostlyUppercase(text))
         return resolveInContext(mentions, text: text)
@@ -364,21 +363,3 @@ enum MentionWords {
     ]
 }
 
-/// Country names, capitals and continents of the world (embedded `gazetteer/world-names.tsv`),
-/// so that mention search can tell "India" from a Malian village one letter away.
-enum WorldNames {
-    struct Entry {
-        var country: String
-        var folded: String
-    }
-
-    static let all: [Entry] = {
-        guard let text = try? String(contentsOf: EmbeddedGeodata.url("gazetteer/world-names.tsv"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
-            guard !line.hasPrefix("#") else { return nil }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2 else { return nil }
-            return Entry(country: String(fields[0]), folded: PlaceNameNormalizer.fullKey(String(fields[1])))
-        }
-    }()
-}
