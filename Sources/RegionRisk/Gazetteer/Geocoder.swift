@@ -126,10 +126,11 @@ extension Gazetteer: PlaceNameResolver {
         /// as the edits make up more of the name.
         static let fuzzyOneEdit = 0.80, fuzzyPerEdit = 0.15, fuzzySimilarity = 0.05
         /// Prominence: feature rank (0…1, capital highest) and log-population of settlements,
-        /// scaled so that a town of about 20,000 or more one letter away outranks an
-        /// unpopulated hamlet of the exact name ("Koutala" → Koutiala, 218,000), while among
-        /// places of like size the better name match always wins.
-        static let featureRank = 0.08, population = 0.30, populationLog10Cap = 6.5
+        /// scaled so that a town one letter away outranks an unpopulated hamlet of the exact
+        /// name when it is big enough — about 35,000 people for a village, 15,000 for a district
+        /// seat, a few thousand for a regional capital ("Koutala" → Koutiala, 218,000) — while
+        /// among places of like standing the better name match always wins.
+        static let featureRank = 0.12, population = 0.30, populationLog10Cap = 6.5
         static let regionMatch = 0.30, regionMismatch = -0.15
         static let hintPlaceRegion = 0.10, hintPlaceProximity = 0.15, hintPlaceScaleKm = 75.0
         static let near = 0.25, nearScaleKm = 50.0

@@ -105,7 +105,8 @@ extension Gazetteer {
                 tokens[$0].isCapitalized && !MentionWords.stopwords.contains(tokens[$0].folded)
                     && !MentionWords.generic.contains(tokens[$0].folded)
             }
-            if !properLeftovers.isEmpty {
+            // In a text written in capitals every word looks like a name: no run tells people apart.
+            if !properLeftovers.isEmpty, !allCapsText {
                 if run.count > 1 { for t in run where tokens[t].isCapitalized { nonPlaceWords.insert(tokens[t].folded) } }
                 // A lone unknown word: maybe a misspelt place ("Diallassago").
                 if run.count == 1, spans.isEmpty, !foreignNames.contains(tokens[run[0]].folded),
