@@ -41,7 +41,11 @@ struct GazetteerCommand: ParsableCommand {
         @Option(name: .customLong("data-dir"), help: ArgumentHelp("RegionRisk's data folder.", valueName: "dir"))
         var dataDirectory: String?
 
-        func validate() throws { _ = try GeoNamesDownload.url(countryCode: countryCode) }
+        func validate() throws {
+            do { _ = try GeoNamesDownload.url(countryCode: countryCode) } catch {
+                throw ValidationError("'\(countryCode)' is not a two-letter country code such as ML")
+            }
+        }
 
         func run() throws {
             let options = try GazetteerOptions.parse(dataDirectory.map { ["--data-dir", $0] } ?? [])
