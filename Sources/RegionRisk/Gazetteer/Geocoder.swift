@@ -51,8 +51,8 @@ public struct ScoredPlace: Sendable, Hashable {
 /// What `geocode` found for one name.
 ///
 /// **Confidence** (0…1) estimates how sure one can be that `best` is the place meant. It is the
-/// name evidence — 1.0 exact name, 0.96 alternate name, 0.92 after normalisation, at most 0.85
-/// for a fuzzy match, scaled by its similarity — times the best match's share against distinct
+/// name evidence — 1.0 exact name, 0.96 alternate name, 0.92 after normalisation, at most 0.80
+/// for a fuzzy match (0.15 less per further edit) — times the best match's share against distinct
 /// rivals (places of a matching name more than 10 km away): 1 / (1 + Σ exp(−gap / 0.03)), gap
 /// being the score difference. Areas named after a town that lies in them (Kayes Region for
 /// Kayes) are another level of the same place, not rivals. A lone exact match scores 1.0; two
@@ -79,6 +79,11 @@ public struct GeocodeResult: Sendable, Hashable {
     public var suggestions: [ScoredPlace]
     /// Set when the name could not be looked up at all.
     public var error: GeocodeInputError?
+
+    /// The result for a name that could not be looked up (e.g. an undecodable batch line).
+    public static func invalid(query: String, error: GeocodeInputError) -> GeocodeResult {
+        GeocodeResult(query: query, name: query, error: error)
+    }
 
     public var place: Place? { best?.place }
     public var isResolved: Bool { best != nil }
@@ -116,9 +121,17 @@ extension Gazetteer: PlaceNameResolver {
 
     /// Score weights; see `GeocodeResult` for how they become a confidence.
     enum Weight {
-        static let exact = 1.0, alternate = 0.96, normalised = 0.92, fuzzy = 0.85
-        static let featureRank = 0.08, population = 0.04
-        static let regionMatch = 0.20, regionMismatch = -0.10
+        static let exact = 1.0, alternate = 0.96, normalised = 0.92
+        /// Fuzzy evidence: 0.80 for one edit, 0.15 less per further edit, and up to 0.05 less
+        /// as the edits make up more of the name.
+        static let fuzzyOneEdit = 0.80, fuzzyPerEdit = 0.15, fuzzySimilarity = 0.05
+        /// Prominence: feature rank (0…1, capital highest) and log-population of settlements,
+        /// scaled so that a town one letter away outranks an unpopulated hamlet of the exact
+        /// name when it is big enough — about 35,000 people for a village, 15,000 for a district
+        /// seat, a few thousand for a regional capital ("Koutala" → Koutiala, 218,000) — while
+        /// among places of like standing the better name match always wins.
+        static let featureRank = 0.12, population = 0.30, populationLog10Cap = 6.5
+        static let regionMatch = 0.30, regionMismatch = -0.15
         static let hintPlaceRegion = 0.10, hintPlaceProximity = 0.15, hintPlaceScaleKm = 75.0
         static let near = 0.25, nearScaleKm = 50.0
         static let contextRegion = 0.10, anchorScaleKm = 50.0
@@ -177,20 +190,23 @@ extension Gazetteer: PlaceNameResolver {
         return nil
     }
 
-    /// "Dioura, Mopti, Mali" → ("Dioura", ["Mopti"]): parts after commas are hints, country
-    /// names are dropped. A name that itself contains a comma and matches as a whole stays whole.
+    /// "Dioura, Mopti, Mali" → ("Dioura", ["Mopti", "Mali"]): parts after commas are hints.
+    /// A name that itself contains a comma and matches as a whole stays whole.
     private func splitHints(_ query: String) -> (String, [String]) {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard parts.count > 1, index.lookup(PlaceNameNormalizer.fullKey(trimmed)) == nil else { return (trimmed, []) }
-        let hints = parts.dropFirst().filter { part in
-            guard let k = index.lookup(PlaceNameNormalizer.fullKey(part)) else { return true }
-            return !index.postings(ofKey: k).contains { places[$0.place].isCountry && $0.kind <= .alternate }
-        }
-        return (parts[0], Array(hints))
+        return (parts[0], Array(parts.dropFirst()))
     }
 
     private func apply(hint: String, to hints: inout RankingHints, applied: inout [String], notes: inout [String]) {
+        if let country = WorldNames.country(named: hint) {
+            // "Kayes, Mali": the country the gazetteer covers anyway.
+            if !places.contains(where: { $0.countryCode == country }) {
+                notes.append("hint '\(hint)' names a country this gazetteer does not cover; ignored")
+            }
+            return
+        }
         if let region = regions.match(hint) {
             hints.regionKeys = (hints.regionKeys ?? []).union(region.keys)
             applied.append("region \(region.name)")
@@ -226,15 +242,16 @@ extension Gazetteer: PlaceNameResolver {
     /// Edits tolerated for a folded name of `letters` letters.
     static func maxEdits(letters: Int) -> Int {
         switch letters {
-        case ..<4: return 0
-        case 4...5: return 1
+        case ..<3: return 0
+        case 3...5: return 1
         case 6...10: return 2
         default: return 3
         }
     }
 
-    /// Places whose names match `name`: exact, alternate and normalised keys; fuzzy only when
-    /// none of those matched (a real name the user typed is not second-guessed).
+    /// Places whose names match `name`: exact, alternate and normalised keys, and names within a
+    /// few edits — only one edit when the name as typed exists, so that a big town one typo
+    /// away can compete with an obscure namesake but a real name is not drowned in near-misses.
     func candidates(for name: String, allowFuzzy: Bool = true) -> [Candidate] {
         let keys = PlaceNameNormalizer.indexKeys(name)
         var best: [Int: Candidate] = [:]
@@ -245,7 +262,7 @@ extension Gazetteer: PlaceNameResolver {
         if let k = index.lookup(keys.full) {
             for p in index.postings(ofKey: k) {
                 consider(Candidate(place: p.place, kind: p.kind, nameOrdinal: p.nameOrdinal, distance: 0,
-                                   evidence: Self.evidence(p.kind, similarity: 1)))
+                                   evidence: Self.evidence(p.kind)))
             }
         }
         for variant in [keys.core, keys.joined].compactMap({ $0 }) where variant != keys.full {
@@ -255,15 +272,15 @@ extension Gazetteer: PlaceNameResolver {
                                    evidence: Weight.normalised))
             }
         }
-        if best.isEmpty, allowFuzzy {
+        if allowFuzzy {
             let letters = keys.full.utf8.filter { $0 != 0x20 }.count
-            let edits = Self.maxEdits(letters: letters)
+            let edits = best.isEmpty ? Self.maxEdits(letters: letters) : min(1, Self.maxEdits(letters: letters))
             if edits > 0 {
                 let hits = scratchPool.withScratch { index.fuzzy(keys.full, maxEdits: edits, limit: 64, scratch: $0) }
                 for h in hits {
                     for p in index.postings(ofKey: h.key) {
                         consider(Candidate(place: p.place, kind: .fuzzy, nameOrdinal: p.nameOrdinal,
-                                           distance: h.distance, evidence: Self.evidence(.fuzzy, similarity: h.similarity)))
+                                           distance: h.distance, evidence: Self.fuzzyEvidence(h)))
                     }
                 }
             }
@@ -271,13 +288,18 @@ extension Gazetteer: PlaceNameResolver {
         return best.values.sorted { $0.place < $1.place }
     }
 
-    static func evidence(_ kind: MatchKind, similarity: Double) -> Double {
+    static func evidence(_ kind: MatchKind) -> Double {
         switch kind {
         case .exact: return Weight.exact
         case .alternate: return Weight.alternate
-        case .normalised: return Weight.normalised
-        case .fuzzy: return Weight.fuzzy * similarity
+        case .normalised, .fuzzy: return Weight.normalised
         }
+    }
+
+    static func fuzzyEvidence(_ hit: NameIndex.FuzzyHit) -> Double {
+        guard hit.distance > 0 else { return Weight.normalised }
+        return Weight.fuzzyOneEdit - Weight.fuzzyPerEdit * Double(hit.distance - 1)
+            - Weight.fuzzySimilarity * (1 - hit.similarity)
     }
 
     /// Closest names when nothing matched: a wider fuzzy search, nearest spellings first.
@@ -295,9 +317,10 @@ extension Gazetteer: PlaceNameResolver {
                     > (places[$1.place].featureRank, places[$1.place].population, -$1.place)
             }
             for p in ranked where seen.insert(p.place).inserted {
-                out.append(scoredPlace(Candidate(place: p.place, kind: .fuzzy, nameOrdinal: p.nameOrdinal, distance: h.distance,
-                                                 evidence: Self.evidence(.fuzzy, similarity: h.similarity)),
-                                       score: Self.evidence(.fuzzy, similarity: h.similarity), from: nil))
+                let evidence = Self.fuzzyEvidence(h)
+                out.append(scoredPlace(Candidate(place: p.place, kind: .fuzzy, nameOrdinal: p.nameOrdinal,
+                                                 distance: h.distance, evidence: evidence),
+                                       score: evidence, from: nil))
                 if out.count == limit { return out }
             }
         }
@@ -310,7 +333,7 @@ extension Gazetteer: PlaceNameResolver {
         let p = places[c.place]
         var s = c.evidence + Weight.featureRank * p.featureRank
         // Settlements only: an area's population says nothing about how often its name is meant.
-        if p.isPopulatedPlace { s += Weight.population * min(1, log10(1 + Double(p.population)) / 6.5) }
+        if p.isPopulatedPlace { s += Weight.population * min(1, log10(1 + Double(p.population)) / Weight.populationLog10Cap) }
         let region = "\(p.countryCode).\(p.admin1Code)"
         if let keys = hints.regionKeys {
             s += keys.contains(region) ? Weight.regionMatch : Weight.regionMismatch

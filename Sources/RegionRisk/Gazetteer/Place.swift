@@ -64,7 +64,8 @@ public struct Place: Sendable, Hashable {
     public var isCountry: Bool { featureClass == "A" && featureCode.hasPrefix("PCL") }
 
     /// How prominent the kind of feature is, 0…1: the capital outranks a regional seat, which
-    /// outranks a district seat, a village, an administrative area, then natural features.
+    /// outranks a district seat, a village, an administrative area, then areas and natural
+    /// features (streams, hills, wells, ruins: 0).
     /// Used to break ties between places of the same name.
     public var featureRank: Double {
         switch featureClass {
@@ -76,11 +77,12 @@ public struct Place: Sendable, Hashable {
             case "PPLA3": return 0.6
             case "PPLA4", "PPLA5", "PPLG": return 0.55
             case "PPLH", "PPLQ", "PPLW": return 0.2  // historical, abandoned, destroyed
-            default: return 0.4
+            default: return 0.45
             }
         case "A": return featureCode.hasPrefix("PCL") ? 0.35 : 0.3
-        case "L": return 0.15
-        default: return 0.1
+        case "L": return 0.1
+        // Streams, hills, wells, ruins: rarely what a place name in a report means.
+        default: return 0
         }
     }
 

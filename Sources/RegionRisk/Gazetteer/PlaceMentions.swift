@@ -1,5 +1,4 @@
 import Foundation
-import RegionRiskGeodata
 
 /// A gazetteer place named in a text.
 public struct PlaceMention: Sendable, Hashable {
@@ -33,7 +32,7 @@ extension Gazetteer {
         let tokens = MentionTokenizer.tokens(of: text)
         let lowercaseWords = Set(tokens.filter { !$0.isCapitalized }.map(\.folded))
         let countries = Set(places.map(\.countryCode))
-        let foreign = Set(WorldNames.all.filter { !countries.contains($0.country) }.map(\.folded))
+        let foreign = Set(WorldNames.all.filter { !countries.contains($0.country) || $0.kind == .country }.map(\.folded))
         let mentions = findSpans(tokens, lowercaseWords: lowercaseWords, foreignNames: foreign,
                                  allCapsText: MentionTokenizer.isMostlyUppercase(text))
         return resolveInContext(mentions, text: text)
@@ -91,6 +90,7 @@ extension Gazetteer {
                         cands.removeAll { $0.kind > .alternate }
                     }
                     guard mentionable(cands) else { continue }
+                    cands = preferTowns(cands)
                     spans.append(Span(first: ids[0], last: ids.last!, refersToRegion: false, candidates: cands, name: name))
                     i += length
                     matched = true
@@ -105,7 +105,8 @@ extension Gazetteer {
                 tokens[$0].isCapitalized && !MentionWords.stopwords.contains(tokens[$0].folded)
                     && !MentionWords.generic.contains(tokens[$0].folded)
             }
-            if !properLeftovers.isEmpty {
+            // In a text written in capitals every word looks like a name: no run tells people apart.
+            if !properLeftovers.isEmpty, !allCapsText {
                 if run.count > 1 { for t in run where tokens[t].isCapitalized { nonPlaceWords.insert(tokens[t].folded) } }
                 // A lone unknown word: maybe a misspelt place ("Diallassago").
                 if run.count == 1, spans.isEmpty, !foreignNames.contains(tokens[run[0]].folded),
@@ -137,6 +138,7 @@ extension Gazetteer {
             && !MentionWords.generic.contains(t.folded)
             && !lowercaseWords.contains(t.folded)
             && (allCapsText || !t.isAllCaps)
+            && !t.hasInnerCapital
     }
 
     /// Candidates worth reporting: the most prominent is a populated place or an administrative
@@ -145,6 +147,14 @@ extension Gazetteer {
         guard let top = cands.max(by: { score($0, RankingHints()) < score($1, RankingHints()) }) else { return false }
         let p = places[top.place]
         return (p.isPopulatedPlace || p.isAdministrativeArea) && !p.isCountry
+    }
+
+    /// In running text a bare name means the town, not the district named after it (the district's
+    /// centroid would otherwise win whenever it lies nearer the text's other places).
+    private func preferTowns(_ cands: [Candidate]) -> [Candidate] {
+        let towns = cands.filter { places[$0.place].isPopulatedPlace }.map { places[$0.place] }
+        guard !towns.isEmpty else { return cands }
+        return cands.filter { c in !towns.contains { Self.isNamesakeArea(places[c.place], of: $0) } }
     }
 
     private func fuzzySpan(_ t: MentionToken, lowercaseWords: Set<String>, allCapsText: Bool) -> Span? {
@@ -223,6 +233,8 @@ struct MentionToken {
     var sentence: Int
     var isCapitalized: Bool
     var isAllCaps: Bool
+    /// Capitals after the first letter without being all capitals: an acronym or brand ("FAMa").
+    var hasInnerCapital: Bool
     /// Only spaces, a hyphen or an apostrophe separate it from the previous word.
     var joinedToPrevious: Bool
 }
@@ -254,6 +266,8 @@ enum MentionTokenizer {
                 line: wordLine, column: wordColumn, sentence: sentence,
                 isCapitalized: first.properties.isUppercase || first.properties.generalCategory == .titlecaseLetter,
                 isAllCaps: letters.count >= 2 && letters.allSatisfy { $0.properties.isUppercase },
+                hasInnerCapital: letters.dropFirst().contains { $0.properties.isUppercase }
+                    && !letters.allSatisfy { $0.properties.isUppercase },
                 joinedToPrevious: joined && !separatorSeen))
             joined = true
             separatorSeen = false
@@ -335,6 +349,11 @@ enum MentionWords {
         "forces", "force", "national", "international", "united", "nations", "council", "union", "corps",
         "islamic", "republic", "people", "said", "says", "according", "reuters", "afp", "news", "report",
         "sahel", "sahara", "maghreb", "west", "africa",
+        // News vocabulary that starts titles ("Battle of Tinzaouaten") and is one letter from a village.
+        "battle", "attack", "attacks", "ambush", "massacre", "operation", "offensive", "siege", "clashes",
+        "killed", "soldiers", "troops", "militants", "jihadists", "rebels", "fighters", "civilians", "victims",
+        "security", "defence", "defense", "military", "peace", "war", "coup", "junta", "transition", "election",
+        "elections", "hostages", "convoy", "mission", "source", "sources", "official", "officials",
         // French
         "au", "aux", "avec", "ce", "ces", "cette", "dans", "donc", "elle", "elles", "en", "entre", "et", "il",
         "ils", "je", "leur", "leurs", "lors", "mais", "ni", "nous", "ou", "où", "par", "pas", "pour", "puis",
@@ -345,21 +364,3 @@ enum MentionWords {
     ]
 }
 
-/// Country names, capitals and continents of the world (embedded `gazetteer/world-names.tsv`),
-/// so that mention search can tell "India" from a Malian village one letter away.
-enum WorldNames {
-    struct Entry {
-        var country: String
-        var folded: String
-    }
-
-    static let all: [Entry] = {
-        guard let text = try? String(contentsOf: EmbeddedGeodata.url("gazetteer/world-names.tsv"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
-            guard !line.hasPrefix("#") else { return nil }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 2 else { return nil }
-            return Entry(country: String(fields[0]), folded: PlaceNameNormalizer.fullKey(String(fields[1])))
-        }
-    }()
-}

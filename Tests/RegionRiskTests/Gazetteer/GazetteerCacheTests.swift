@@ -1,0 +1,87 @@
+import XCTest
+@testable import RegionRisk
+
+final class GazetteerCacheTests: XCTestCase {
+    func copyOfSyntheticDump(in dir: URL) throws -> URL {
+        let url = dir.appendingPathComponent("ML.txt")
+        try FileManager.default.copyItem(at: Fixtures.url("gazetteer/in/synthetic-ML.txt"), to: url)
+        return url
+    }
+
+    func testCacheIsWrittenThenReadAndGivesTheSameAnswers() throws {
+        let dir = temporaryDirectory()
+        let dump = try copyOfSyntheticDump(in: dir)
+        let cache = dir.appendingPathComponent("cache")
+        let first = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+        guard case let .created(path) = first.cacheStatus else { return XCTFail("\(first.cacheStatus)") }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        let second = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+        XCTAssertEqual(second.cacheStatus, .loaded(path: path))
+        XCTAssertEqual(second.places, first.places)
+        let fresh = Gazetteer(places: try GeoNamesDump.read(dump))
+        for q in ["Dioura", "Tombouctou", "Koro", "Diallassago", "Séou", "Ntossoni", "Xqztvw"] {
+            XCTAssertEqual(try second.geocode(q), try fresh.geocode(q), q)
+        }
+        XCTAssertEqual(second.mentions(inText: "Attacks hit Kayes and Nioro du Sahel."),
+                       fresh.mentions(inText: "Attacks hit Kayes and Nioro du Sahel."))
+    }
+
+    func testAChangedDumpIsReadAgain() throws {
+        let dir = temporaryDirectory()
+        let dump = try copyOfSyntheticDump(in: dir)
+        let cache = dir.appendingPathComponent("cache")
+        _ = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+        var text = try String(contentsOf: dump, encoding: .utf8)
+        text += "9000099\tNewtown\tNewtown\t\t14.0\t-4.0\tP\tPPL\tML\t\t04\t\t\t\t0\t\t\t\t2025-01-01\n"
+        try text.write(to: dump, atomically: true, encoding: .utf8)
+        let again = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+        guard case .created = again.cacheStatus else { return XCTFail("stale cache used: \(again.cacheStatus)") }
+        XCTAssertEqual(try again.geocode("Newtown").best?.place.geonameID, 9000099)
+    }
+
+    func testDamagedCacheIsRebuiltNotTrusted() throws {
+        let dir = temporaryDirectory()
+        let dump = try copyOfSyntheticDump(in: dir)
+        let cache = dir.appendingPathComponent("cache")
+        let first = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+        guard case let .created(path) = first.cacheStatus else { return XCTFail() }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Truncated, and with the index's last words overwritten (out-of-range key indices).
+        for damaged in [bytes.prefix(bytes.count / 2), bytes.prefix(bytes.count - 12) + Data(repeating: 0xFF, count: 8) + bytes.suffix(4)] {
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            let reloaded = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+            XCTAssertEqual(reloaded.cacheStatus, .created(path: path))
+            XCTAssertEqual(try reloaded.geocode("Dioura, Mopti").best?.place.geonameID, 9000001)
+        }
+        XCTAssertThrowsError(try Gazetteer.loadImported(URL(fileURLWithPath: path + ".absent")))
+    }
+
+    func testUnwritableCacheDirectoryStillLoads() throws {
+        let dir = temporaryDirectory()
+        let dump = try copyOfSyntheticDump(in: dir)
+        // A file where the cache folder should be.
+        let blocker = dir.appendingPathComponent("cache")
+        try Data().write(to: blocker)
+        let g = try Gazetteer.load(geonamesDump: dump, cacheDirectory: blocker)
+        guard case .unwritable = g.cacheStatus else { return XCTFail("\(g.cacheStatus)") }
+        XCTAssertEqual(g.places.count, 29)
+    }
+
+    func testImportedGazetteersJoinTheStandardOne() throws {
+        let dir = temporaryDirectory()
+        let dump = try copyOfSyntheticDump(in: dir)
+        let store = dir.appendingPathComponent("gazetteers")
+        XCTAssertEqual(try Gazetteer.standard(importedIn: store).places.count, 100, "nothing imported yet")
+        let (imported, file) = try Gazetteer.importDump(dump, into: store)
+        XCTAssertEqual(file.lastPathComponent, "ML.rrgaz")
+        XCTAssertEqual(imported.places.count, 29)
+        XCTAssertEqual(Gazetteer.importedFiles(in: store), [file])
+        let standard = try Gazetteer.standard(importedIn: store)
+        XCTAssertEqual(standard.places.count, 129)
+        XCTAssertEqual(try standard.geocode("Testville").best?.place.geonameID, 9000015)
+        try Data("not a gazetteer".utf8).write(to: file)
+        XCTAssertThrowsError(try Gazetteer.standard(importedIn: store)) { error in
+            XCTAssertTrue(error.localizedDescription.contains("ML.rrgaz"), error.localizedDescription)
+        }
+    }
+}
