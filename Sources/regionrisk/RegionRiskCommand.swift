@@ -7,5 +7,5 @@ struct RegionRiskCommand: ParsableCommand {
         commandName: "regionrisk",
         abstract: "Region-risk engine: incident density, newly active regions, reports.",
         version: RegionRiskVersion.string,
-        subcommands: [])
+        subcommands: [IngestCommand.self, EventsCommand.self, GenerateACLEDCommand.self])
 }
