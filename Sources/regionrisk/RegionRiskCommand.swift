@@ -7,5 +7,8 @@ struct RegionRiskCommand: ParsableCommand {
         commandName: "regionrisk",
         abstract: "Region-risk engine: incident density, newly active regions, reports.",
         version: RegionRiskVersion.string,
-        subcommands: [ReportCommand.self, DensityCommand.self, FlagCommand.self, GeocodeCommand.self, GazetteerCommand.self])
+        subcommands: [
+            ReportCommand.self, DensityCommand.self, FlagCommand.self, GeocodeCommand.self, IngestCommand.self,
+            EventsCommand.self, GazetteerCommand.self, GenerateACLEDCommand.self,
+        ])
 }

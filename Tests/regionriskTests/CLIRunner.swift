@@ -33,12 +33,14 @@ func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: S
     if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
     try inp.fileHandleForWriting.close()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    var outData = Data(), errData = Data()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let outBox = Box()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
+    DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
     group.wait()
+    let outData = outBox.data
     process.waitUntilExit()
     return CLIResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),

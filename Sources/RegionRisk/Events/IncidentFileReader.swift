@@ -192,7 +192,8 @@ public struct IncidentFileReader: Sendable {
             info.notes.append("\(fileName): bytes that are not UTF-8 (first on line \(line)) were read as Windows-1252/Latin-1; check accented names, or save the file as UTF-8")
         }
         if info.duplicatesSkipped > 0 {
-            info.notes.append("\(fileName): \(info.duplicatesSkipped) rows repeat an event already read (same id, date and place; ACLED lists an event once per actor) and were skipped")
+            let n = info.duplicatesSkipped
+            info.notes.append("\(fileName): \(n) row\(n == 1 ? "" : "s") repeat\(n == 1 ? "s" : "") an event already read (same id, date and place; ACLED lists an event once per actor) and \(n == 1 ? "was" : "were") skipped")
         }
         return info
     }

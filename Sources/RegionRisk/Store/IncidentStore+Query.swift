@@ -134,11 +134,13 @@ extension IncidentStore {
             args += [b.west, b.east]
         }
         if let a = q.admin1 {
-            clauses.append("i.admin1 = ? COLLATE NOCASE")
+            // GRDB's Foundation collation: SQLite's NOCASE folds ASCII only, and region names
+            // are often accented (Ségou, Ménaka).
+            clauses.append("i.admin1 = ? COLLATE swiftCaseInsensitiveCompare")
             args.append(a)
         }
         if let t = q.eventType {
-            clauses.append("i.event_type = ? COLLATE NOCASE")
+            clauses.append("i.event_type = ? COLLATE swiftCaseInsensitiveCompare")
             args.append(t)
         }
         if let s = q.source {

@@ -43,17 +43,45 @@ public final class IncidentStore {
             try db.execute(sql: "PRAGMA cache_size = -32768")  // KiB: 32 MB per connection
         }
         do {
-            database = try DatabasePool(path: path, configuration: config)
+            database = try Self.openPool(path: path, configuration: config, busyTimeout: busyTimeout)
             try database.read { db in
                 if try Self.migrator.hasBeenSuperseded(db) {
                     throw IncidentStoreError(path: path, reason: "was written by a newer RegionRisk (unknown schema migrations); upgrade regionrisk")
                 }
             }
-            try Self.migrator.migrate(database)
+            try Self.migrate(database)
         } catch let e as IncidentStoreError {
             throw e
         } catch {
             throw IncidentStoreError.wrapping(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Switching a new database to WAL takes an exclusive lock, and SQLite does not call the
+    /// busy handler for it: a second process creating the same database at that moment gets
+    /// SQLITE_BUSY at once. Retry that until the busy timeout.
+    private static func openPool(path: String, configuration: Configuration, busyTimeout: TimeInterval) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(50_000)
+            }
+        }
+    }
+
+    /// GRDB's migrator decides what to run before it takes the write lock, so two processes
+    /// opening a new database at once may both try to create the schema; the loser's
+    /// transaction fails and rolls back, and a second pass finds the work done.
+    private static func migrate(_ database: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                return try migrator.migrate(database)
+            } catch let e as DatabaseError where attempt < 3 && (e.resultCode == .SQLITE_ERROR || e.resultCode == .SQLITE_CONSTRAINT) {
+                attempt += 1
+            }
         }
     }
 

@@ -3,7 +3,6 @@ import Foundation
 import RegionRisk
 import RegionRiskGeodata
 
-extension IncidentFileFormat: ExpressibleByArgument {}
 
 /// Incidents come from a file (`--events`), the store (`--db`), or, with neither, the embedded
 /// sample of real incidents in Mali (February 2024 – July 2025).
@@ -17,27 +16,13 @@ struct EventInputOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: "Input format (default: detected from the header): acled, ucdp, csv, geojson.")
     var inputFormat: IncidentFileFormat?
 
-    @Option(name: .customLong("lat-col"), help: "Latitude column (default: latitude, lat).") var latCol: String?
-    @Option(name: .customLong("lon-col"), help: "Longitude column (default: longitude, lon, lng).") var lonCol: String?
-    @Option(name: .customLong("date-col"), help: "Date column (default: event_date, date).") var dateCol: String?
-    @Option(name: .customLong("weight-col"), help: "Weight column, used with --weight column.") var weightCol: String?
-    @Option(name: .customLong("place-col"), help: "Place-name column.") var placeCol: String?
-    @Option(name: .customLong("admin1-col"), help: "Admin-1 region column.") var admin1Col: String?
-    @Option(name: .customLong("type-col"), help: "Event-type column.") var typeCol: String?
-    @Option(name: .customLong("id-col"), help: "Event-id column.") var idCol: String?
+    @OptionGroup var columnOptions: ColumnOptions
 
     @Option(help: "Write rejected rows (file, line, column, reason) to this CSV.")
     var rejects: String?
 
     func validate() throws {
         if events != nil, db != nil { throw ValidationError("give --events or --db, not both") }
-    }
-
-    var columns: IncidentColumns {
-        var c = IncidentColumns()
-        c.latitude = latCol; c.longitude = lonCol; c.date = dateCol; c.weight = weightCol
-        c.place = placeCol; c.admin1 = admin1Col; c.type = typeCol; c.id = idCol
-        return c
     }
 
     struct Loaded {
@@ -58,7 +43,7 @@ struct EventInputOptions: ParsableArguments {
         }
         let url = events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
         if events == nil { log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)") }
-        let reader = IncidentFileReader(format: inputFormat, columns: columns)
+        let reader = IncidentFileReader(format: inputFormat, columns: columnOptions.columns, resolver: IngestCommand.placeNameResolver)
         let result = try reader.read(url)
         for r in result.rejected.prefix(20) { log.warning("rejected \(r.description)") }
         if result.rejected.count > 20 {

@@ -3,21 +3,9 @@ import XCTest
 
 /// The fast density methods against the all-pairs reference (every event × every cell centre).
 final class DensityEngineTests: XCTestCase {
-    /// Deterministic pseudo-random numbers (SplitMix64), so failures reproduce.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Clustered events over (and a little beyond) the grid, with weights.
     func randomEvents(count: Int, grid: GridSpec, seed: UInt64, weighted: Bool = true) -> ProjectedEvents {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)  // deterministic, so failures reproduce
         var x: [Double] = [], y: [Double] = [], w: [Double] = []
         let width = grid.eastX - grid.westX, height = grid.northY - grid.southY
         for i in 0..<count {

@@ -86,16 +86,3 @@ final class GetisOrdTests: XCTestCase {
         XCTAssertThrowsError(try GetisOrdGiStar.zScores(values: [1, 2], x: [0], y: [0, 1], distanceBand: 1))
     }
 }
-
-/// Deterministic generator for test data (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

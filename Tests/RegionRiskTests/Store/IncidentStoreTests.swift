@@ -229,6 +229,8 @@ final class IncidentStoreTests: XCTestCase {
             XCTAssertEqual(try store.count(q), expected.count)
             XCTAssertEqual(got.map(\.date), got.map(\.date).sorted { $0! < $1! }, "ordered by day")
         }
+        _ = try store.ingest(file: fixture("latin1.csv"), reader: IncidentFileReader())
+        XCTAssertEqual(try store.query(IncidentQuery(admin1: "SÉGOU")).map(\.sourceEventID), ["L1"], "case folds beyond ASCII")
         XCTAssertNotNil(IncidentQuery.BoundingBox(parsing: "-12.3, 10.1, 4.3, 25"))
         XCTAssertNil(IncidentQuery.BoundingBox(parsing: "-12.3,10.1,4.3"))
         XCTAssertNil(IncidentQuery.BoundingBox(parsing: "0,91,1,92"))

@@ -1,0 +1,212 @@
+import ArgumentParser
+import Foundation
+import RegionRisk
+
+extension IncidentFileFormat: ExpressibleByArgument {}
+
+/// `regionrisk ingest FILE`: loads incidents into the incident database.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load incidents (ACLED, UCDP GED, CSV, GeoJSON points) into the incident database.",
+        discussion: """
+            Safe to run again on a fresh export (e.g. nightly from cron): events are keyed by source and \
+            event id, so repeats change nothing and edits are updated. One ingest is one transaction. \
+            Rows that cannot be read go to a rejects CSV beside the input (NAME.rejects.csv) with line, \
+            column and reason.
+
+            Exit status: 0 when rows were stored (or there was nothing to reject); 1 when the input or \
+            database could not be used, or every row was rejected; 3 when --strict found rejected rows \
+            (nothing stored); 75 when another ingest kept the database locked past --wait.
+            """)
+
+    @Argument(help: "Incident file: ACLED export, UCDP GED CSV, plain CSV or GeoJSON points.")
+    var file: String
+
+    @Option(help: ArgumentHelp(
+        "Incident database (default: $REGIONRISK_DB, else $XDG_DATA_HOME/regionrisk/incidents.sqlite, else ~/.local/share/regionrisk/incidents.sqlite).",
+        valueName: "path"))
+    var db: String?
+
+    @Option(help: "File format (default: detected from the content and header).")
+    var format: IncidentFileFormat?
+
+    @Option(help: ArgumentHelp("Where to write rejected rows (default: NAME.rejects.csv beside the input).", valueName: "path"))
+    var rejects: String?
+
+    @Option(help: ArgumentHelp("ACLED deleted-events file (an event_id_cnty column, or one id per line): those events are removed.", valueName: "file"))
+    var deletions: String?
+
+    @Flag(help: "Store nothing if any row is rejected.")
+    var strict = false
+
+    @OptionGroup var columnOptions: ColumnOptions
+
+    @Option(help: "Area of interest, a GeoJSON polygon file (default: Mali, embedded). Events outside it are listed, not stored.")
+    var area: String?
+
+    @Option(name: .customLong("area-tolerance-km"), help: "Events this close to the area's outline count as inside (boundaries at 1:1M are off by up to ~1 km).")
+    var areaToleranceKm: Double = 5
+
+    @Option(help: "Source name events are keyed under (default: the format's name). Give plain files whose ids could collide a name of their own.")
+    var source: String?
+
+    @Option(help: ArgumentHelp("Gazetteer matches below this confidence (0-1) are rejected.", valueName: "c"))
+    var minConfidence: Double = 0.6
+
+    @Option(help: ArgumentHelp("Seconds to wait for another ingest into the same database to finish.", valueName: "seconds"))
+    var wait: Double = 60
+
+    @Flag(help: .hidden) var progress = false
+
+    func validate() throws {
+        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be between 0 and 1") }
+        guard wait >= 0 else { throw ValidationError("--wait must be zero or more seconds") }
+    }
+
+    func run() throws {
+        let input = URL(fileURLWithPath: file)
+        let dbPath = db ?? IncidentStore.defaultPath()
+        let reader = IncidentFileReader(
+            format: format,
+            columns: columnOptions.columns,
+            resolver: Self.placeNameResolver, minimumGeocodeConfidence: minConfidence, source: source)
+        let rejectsURL = rejects.map { URL(fileURLWithPath: $0) } ?? RejectsFile.defaultURL(for: input)
+        let terminal = isatty(STDERR_FILENO) != 0
+        let reporter = progress || terminal ? ProgressLine(terminal: terminal) : nil
+
+        let summary: IngestSummary
+        do {
+            let store = try IncidentStore(path: dbPath, busyTimeout: wait)
+            summary = try store.ingest(
+                file: input, reader: reader, areaFilter: try areaFilter(), deletions: deletions.map { URL(fileURLWithPath: $0) },
+                strict: strict, progress: reporter.map { r in { r.show($0) } })
+            reporter?.finish()
+        } catch let IngestError.rejectedRowsInStrictMode(s) {
+            reporter?.finish()
+            try? writeRejects(s, to: rejectsURL)
+            printRejected(s, rejectsURL: rejectsURL)
+            throw commandFailure("\(s.rejected.count) row\(s.rejected.count == 1 ? "" : "s") rejected in --strict mode; nothing was stored", code: 3)
+        } catch let e as IncidentStoreError {
+            reporter?.finish()
+            throw commandFailure(e.localizedDescription, code: e.isBusy ? 75 : 1)
+        } catch {
+            reporter?.finish()
+            throw commandFailure(error.localizedDescription, code: 1)
+        }
+
+        print(Self.summaryText(summary, database: dbPath), terminator: "")
+        printRejected(summary, rejectsURL: rejectsURL)
+        do { try writeRejects(summary, to: rejectsURL) } catch {
+            throw commandFailure("the events were stored, but the rejects file could not be written: \(error.localizedDescription) (choose another place with --rejects PATH)", code: 1)
+        }
+        if summary.stored == 0, !summary.rejected.isEmpty {
+            throw commandFailure("no event could be stored: all \(summary.rejected.count) rows were rejected (see \(rejectsURL.path))", code: 1)
+        }
+    }
+
+    /// Places rows that have a place name but no coordinates. nil until the gazetteer is wired in.
+    /// Rows with a place but no coordinates are geocoded with the embedded gazetteer plus any
+    /// imported with `regionrisk gazetteer import`.
+    static var placeNameResolver: (any PlaceNameResolver)? {
+        try? Gazetteer.standard(importedIn: Gazetteer.dataDirectory().appendingPathComponent("gazetteers", isDirectory: true))
+    }
+
+    /// The area of interest (`--area`, default the embedded Mali) widened by `--area-tolerance-km`;
+    /// events outside it are listed, not stored.
+    func areaFilter() throws -> (LonLat) -> Bool {
+        let aoi = try area.map { try AreaOfInterest.load(from: URL(fileURLWithPath: $0)) } ?? AreaOfInterest.embeddedMali()
+        let membership = AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
+        return { membership.contains($0) }
+    }
+
+    static func summaryText(_ s: IngestSummary, database: String) -> String {
+        let name = URL(fileURLWithPath: s.file).lastPathComponent
+        var out = "\(name): \(s.format.rawValue.uppercased()), \(s.rowsRead) rows, sha256 \(s.sha256.prefix(12))… → \(database)\n"
+        let lines: [(String, Int, String)] = [
+            ("added", s.added, ""),
+            ("updated", s.updated, ""),
+            ("unchanged", s.unchanged, ""),
+            ("skipped", s.skipped, ""),
+            ("rejected", s.rejected.count, ""),
+            ("outside area", s.outsideArea.count, ""),
+            ("deleted", s.deleted, s.deletionsNotFound > 0 ? "\(s.deletionsNotFound) listed ids were not stored" : ""),
+        ]
+        for (label, n, note) in lines {
+            out += "  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 9 - String(n).count)) + String(n)
+            out += note.isEmpty ? "\n" : "   (\(note))\n"
+        }
+        for e in s.outsideArea.prefix(20) { out += "  outside the area of interest: \(e)\n" }
+        if s.outsideArea.count > 20 { out += "  … and \(s.outsideArea.count - 20) more outside the area, listed in the rejects file\n" }
+        for n in s.notes { out += "note: \(n)\n" }
+        return out
+    }
+
+    private func printRejected(_ s: IngestSummary, rejectsURL: URL) {
+        guard !s.rejected.isEmpty else { return }
+        var text = ""
+        for r in s.rejected.prefix(10) { text += "rejected: \(r)\n" }
+        if s.rejected.count > 10 { text += "… and \(s.rejected.count - 10) more\n" }
+        text += "all rejected rows: \(rejectsURL.path)\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Writes the rejects file when there is something in it; an older rejects file left at
+    /// the same place is emptied so it never describes a previous run.
+    private func writeRejects(_ s: IngestSummary, to url: URL) throws {
+        let rows = s.rejectsFileRows
+        if rows.isEmpty {
+            guard let head = try? String(contentsOf: url, encoding: .utf8), head.hasPrefix(RejectsFile.header) else { return }
+        }
+        try RejectsFile.write(rows, to: url)
+    }
+}
+
+/// Progress on standard error: one rewritten line on a terminal, plain lines otherwise.
+final class ProgressLine {
+    let terminal: Bool
+    private var shown = false
+    init(terminal: Bool) { self.terminal = terminal }
+
+    func show(_ p: IngestProgress) {
+        let pct = p.totalBytes > 0 ? " (\(min(100, p.bytesRead * 100 / p.totalBytes))%)" : ""
+        let text = "progress: \(p.rowsRead) rows read\(pct)"
+        FileHandle.standardError.write(Data((terminal ? "\r\(text)" : "\(text)\n").utf8))
+        shown = true
+    }
+
+    func finish() {
+        if terminal, shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        shown = false
+    }
+}
+
+/// Prints `regionrisk: error: message` on standard error and gives the exit code to throw.
+func commandFailure(_ message: String, code: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data("regionrisk: error: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+/// `regionrisk generate-acled`: writes a synthetic ACLED export (hidden; benchmarks and tests).
+struct GenerateACLEDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate-acled",
+        abstract: "Write a deterministic synthetic ACLED export of any size (for benchmarks and tests).",
+        shouldDisplay: false)
+
+    @Option(help: "Data rows to write.") var rows: Int
+    @Option(help: "Random seed; the same seed and options give the same bytes.") var seed: UInt64 = 20_240_601
+    @Option(help: "classic (28 columns) or current (31 columns).") var layout: String = "classic"
+    @Option(help: "Share of events repeated once per actor (0-1).") var repeatedActorShare: Double = 0
+    @Option(help: "First event number (ids are MLI<n>).") var firstEvent: Int = 1
+    @Option(help: "Output file.") var out: String
+
+    func run() throws {
+        guard let layout = ACLEDFileGenerator.Layout(rawValue: layout) else {
+            throw ValidationError("--layout must be classic or current")
+        }
+        let generator = ACLEDFileGenerator(
+            rows: rows, seed: seed, layout: layout, repeatedActorShare: repeatedActorShare, firstEventNumber: firstEvent)
+        do { try generator.write(to: URL(fileURLWithPath: out)) } catch { throw commandFailure(error.localizedDescription, code: 1) }
+    }
+}
