@@ -51,31 +51,30 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(try Gazetteer.load(geonamesDump: dumpURL, cacheDirectory: nil)) }
     }
 
-    Benchmark("Lookup: fuzzy (one letter dropped), full Mali dump", configuration: Benchmark.Configuration(
-        metrics: lookups.metrics, scalingFactor: .kilo, maxDuration: lookups.maxDuration, skip: !haveDump)
-    ) { (benchmark, state: (Gazetteer, [String])) in
-        let (gazetteer, queries) = state
-        for i in benchmark.scaledIterations { blackHole(try? gazetteer.geocode(queries[i % queries.count])) }
-    } setup: {
+    /// One `geocode` per scaled iteration, cycling through the queries `setup` prepares.
+    func lookupBenchmark(_ name: String, skip: Bool = false, setup: @escaping () throws -> (Gazetteer, [String])) {
+        Benchmark(name, configuration: Benchmark.Configuration(
+            metrics: lookups.metrics, scalingFactor: .kilo, maxDuration: lookups.maxDuration, skip: skip)
+        ) { (benchmark, state: (Gazetteer, [String])) in
+            let (gazetteer, queries) = state
+            for i in benchmark.scaledIterations { blackHole(try? gazetteer.geocode(queries[i % queries.count])) }
+        } setup: {
+            try setup()
+        }
+    }
+
+    lookupBenchmark("Lookup: fuzzy (one letter dropped), full Mali dump", skip: !haveDump) {
         let g = try Gazetteer.load(geonamesDump: dumpURL, cacheDirectory: nil)
         return (g, typoQueries(g))
     }
 
-    Benchmark("Lookup: exact names, full Mali dump", configuration: Benchmark.Configuration(
-        metrics: lookups.metrics, scalingFactor: .kilo, maxDuration: lookups.maxDuration, skip: !haveDump)
-    ) { (benchmark, state: (Gazetteer, [String])) in
-        let (gazetteer, queries) = state
-        for i in benchmark.scaledIterations { blackHole(try? gazetteer.geocode(queries[i % queries.count])) }
-    } setup: {
+    lookupBenchmark("Lookup: exact names, full Mali dump", skip: !haveDump) {
         let g = try Gazetteer.load(geonamesDump: dumpURL, cacheDirectory: nil)
         let names = g.places.filter { $0.featureClass == "P" }.map(\.asciiName)
         return (g, stride(from: 0, to: names.count, by: 40).map { names[$0] })
     }
 
-    Benchmark("Lookup: fuzzy, embedded Mali gazetteer", configuration: lookups) { (benchmark, state: (Gazetteer, [String])) in
-        let (gazetteer, queries) = state
-        for i in benchmark.scaledIterations { blackHole(try? gazetteer.geocode(queries[i % queries.count])) }
-    } setup: {
+    lookupBenchmark("Lookup: fuzzy, embedded Mali gazetteer") {
         let g = try Gazetteer.embeddedMali()
         return (g, g.places.map { String($0.asciiName.dropLast()) })
     }

@@ -50,6 +50,7 @@ struct GazetteerCommand: ParsableCommand {
         func run() throws {
             let options = try GazetteerOptions.parse(dataDirectory.map { ["--data-dir", $0] } ?? [])
             let downloads = options.dataDirectoryURL.appendingPathComponent("downloads", isDirectory: true)
+            GazetteerOptions.warn("downloading \(try GeoNamesDownload.url(countryCode: countryCode).absoluteString) …")
             let text = try GeoNamesDownload.download(countryCode: countryCode, into: downloads)
             let (gazetteer, target) = try Gazetteer.importDump(text, into: options.importDirectory)
             print("downloaded \(text.path); imported \(gazetteer.places.count) places into \(target.path)")

@@ -67,9 +67,14 @@ public final class Gazetteer: Sendable {
     public func place(geonameID id: Int) -> Place? { placeIndexByID[id].map { places[$0] } }
 
     /// This gazetteer with `other`'s places added; places of `other` replace those with the same
-    /// geonameid (a full GeoNames dump thus supersedes the embedded subset, which it contains).
+    /// geonameid (a full GeoNames dump thus supersedes the embedded subset). The result lists
+    /// `other`'s places first, then the rest of this one's.
     public func adding(_ other: Gazetteer) -> Gazetteer {
-        Gazetteer(places: places + other.places)
+        let leftovers = places.filter { other.placeIndexByID[$0.geonameID] == nil }
+        if leftovers.isEmpty { return Gazetteer(places: other.places, index: other.index, cacheStatus: .notUsed) }
+        // Extend other's (typically large, cached) index rather than re-folding every name.
+        let index = other.index.appending(NameIndex(places: leftovers), placeOffset: other.places.count)
+        return Gazetteer(places: other.places + leftovers, index: index, cacheStatus: .notUsed)
     }
 
     // MARK: Embedded default

@@ -10,6 +10,8 @@ import Foundation
 /// the caller rebuilds it from the dump.
 enum GazetteerCache {
     static let magic: [UInt8] = Array("RRGAZ\0\0\0".utf8)
+    /// Bump when the layout or the way keys are made (PlaceNameNormalizer, NameIndex) changes:
+    /// caches of the old version are then rebuilt, imported files must be imported again.
     static let formatVersion: UInt32 = 1
 
     struct Fingerprint: Equatable {

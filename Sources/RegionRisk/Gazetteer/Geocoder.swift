@@ -276,7 +276,12 @@ extension Gazetteer: PlaceNameResolver {
             let letters = keys.full.utf8.filter { $0 != 0x20 }.count
             let edits = best.isEmpty ? Self.maxEdits(letters: letters) : min(1, Self.maxEdits(letters: letters))
             if edits > 0 {
-                let hits = scratchPool.withScratch { index.fuzzy(keys.full, maxEdits: edits, limit: 64, scratch: $0) }
+                // The fewest edits that find anything: one first (most typos, and a much
+                // tighter filter), more only when one finds nothing.
+                let hits = scratchPool.withScratch { scratch in
+                    let one = index.fuzzy(keys.full, maxEdits: 1, limit: 64, scratch: scratch)
+                    return one.isEmpty && edits > 1 ? index.fuzzy(keys.full, maxEdits: edits, limit: 64, scratch: scratch) : one
+                }
                 for h in hits {
                     for p in index.postings(ofKey: h.key) {
                         consider(Candidate(place: p.place, kind: .fuzzy, nameOrdinal: p.nameOrdinal,

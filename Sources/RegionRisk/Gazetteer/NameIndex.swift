@@ -132,6 +132,76 @@ struct NameIndex: Sendable {
         if !trigramCodes.isEmpty { trigramOffsets.append(UInt32(trigramKeys.count)) }
     }
 
+    /// This index with `other`'s keys added, `other`'s place indices shifted by `placeOffset`.
+    /// Works on the flat arrays (no name is folded again), so adding the embedded data's few
+    /// leftover places to an imported 24k-place index costs milliseconds, not a rebuild.
+    func appending(_ other: NameIndex, placeOffset: Int) -> NameIndex {
+        var merged = NameIndex()
+        // Where each of other's keys goes: an existing key of self, or a new one after them.
+        var target = [Int](repeating: 0, count: other.keyCount)
+        var newKeys: [Int] = []
+        for k in 0..<other.keyCount {
+            if let existing = lookup(bytes: Array(other.key(k))) { target[k] = existing } else {
+                target[k] = keyCount + newKeys.count
+                newKeys.append(k)
+            }
+        }
+        var extra = [[(UInt32, UInt16)]](repeating: [], count: keyCount + newKeys.count)
+        for k in 0..<other.keyCount {
+            for i in Int(other.postingOffsets[k])..<Int(other.postingOffsets[k + 1]) {
+                extra[target[k]].append((other.postings[i] + UInt32(placeOffset), other.postingInfo[i]))
+            }
+        }
+        merged.keyBytes = keyBytes
+        merged.keyOffsets = keyOffsets
+        for k in newKeys {
+            merged.keyBytes.append(contentsOf: other.key(k))
+            merged.keyOffsets.append(UInt32(merged.keyBytes.count))
+        }
+        merged.postings.reserveCapacity(postings.count + other.postings.count)
+        merged.postingInfo.reserveCapacity(postings.count + other.postings.count)
+        for k in 0..<merged.keyCount {
+            if k < keyCount {
+                merged.postings.append(contentsOf: postings[Int(postingOffsets[k])..<Int(postingOffsets[k + 1])])
+                merged.postingInfo.append(contentsOf: postingInfo[Int(postingOffsets[k])..<Int(postingOffsets[k + 1])])
+            }
+            for (p, info) in extra[k] {
+                merged.postings.append(p)
+                merged.postingInfo.append(info)
+            }
+            merged.postingOffsets.append(UInt32(merged.postings.count))
+        }
+        merged.buildHashTable()
+        // Trigram lists stay sorted by key: the new keys' indices are above all existing ones.
+        var pairs: [UInt64] = []
+        var codes: [UInt32] = []
+        for (n, k) in newKeys.enumerated() {
+            let bytes = other.key(k)
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { continue }
+            Self.trigrams(of: bytes, into: &codes)
+            for c in codes { pairs.append(UInt64(c) << 32 | UInt64(keyCount + n)) }
+        }
+        pairs.sort()
+        var j = 0
+        var t = 0
+        while t < trigramCodes.count || j < pairs.count {
+            let oldCode = t < trigramCodes.count ? trigramCodes[t] : UInt32.max
+            let newCode = j < pairs.count ? UInt32(pairs[j] >> 32) : UInt32.max
+            let code = min(oldCode, newCode)
+            if oldCode == code {
+                merged.trigramKeys.append(contentsOf: trigramKeys[Int(trigramOffsets[t])..<Int(trigramOffsets[t + 1])])
+                t += 1
+            }
+            while j < pairs.count, UInt32(pairs[j] >> 32) == code {
+                merged.trigramKeys.append(UInt32(truncatingIfNeeded: pairs[j]))
+                j += 1
+            }
+            merged.trigramCodes.append(code)
+            merged.trigramOffsets.append(UInt32(merged.trigramKeys.count))
+        }
+        return merged
+    }
+
     // MARK: Access
 
     func key(_ k: Int) -> ArraySlice<UInt8> { keyBytes[Int(keyOffsets[k])..<Int(keyOffsets[k + 1])] }
@@ -146,9 +216,10 @@ struct NameIndex: Sendable {
     }
 
     /// The index of `key`, or nil when no name folds to it.
-    func lookup(_ key: String) -> Int? {
-        guard !hashSlots.isEmpty, !key.isEmpty else { return nil }
-        let bytes = Array(key.utf8)
+    func lookup(_ key: String) -> Int? { lookup(bytes: Array(key.utf8)) }
+
+    func lookup(bytes: [UInt8]) -> Int? {
+        guard !hashSlots.isEmpty, !bytes.isEmpty else { return nil }
         let mask = hashSlots.count - 1
         var slot = Int(truncatingIfNeeded: hash(bytes[...])) & mask
         while true {
@@ -187,51 +258,113 @@ struct NameIndex: Sendable {
         var similarity: Double
     }
 
-    /// Keys within `maxEdits` edits of `query` (transpositions count one), best first, at most
-    /// `limit`. Candidates come from shared trigrams: `k` edits destroy at most 3k of a key's
-    /// trigrams, so a key sharing fewer than (query trigrams − 3k) cannot be within k edits.
+    /// Keys within `maxEdits` edits of `query` (transpositions count one), fewest edits first,
+    /// at most `limit`. Complete for one edit, and for more whenever the query has more than 4k
+    /// trigrams (see the filter below); beyond 400 trigram candidates, those sharing most win.
     func fuzzy(_ query: String, maxEdits: Int, limit: Int, scratch: FuzzyScratch) -> [FuzzyHit] {
         let q = Array(query.utf8)
         guard !q.isEmpty, !trigramCodes.isEmpty else { return [] }
         scratch.prepare(keyCount: keyCount)
-        Self.trigrams(of: q, into: &scratch.codes)
-        for code in scratch.codes {
-            guard let t = findTrigram(code) else { continue }
-            for i in Int(trigramOffsets[t])..<Int(trigramOffsets[t + 1]) {
-                let k = Int(trigramKeys[i])
-                if scratch.counts[k] == 0 { scratch.touched.append(UInt32(k)) }
-                scratch.counts[k] &+= 1
+        // Work on local arrays moved out of the scratch object: element access through a class
+        // property costs a dynamic exclusivity check each time, which dominated the lookup.
+        var codes: [UInt32] = [], counts: [UInt16] = [], touched: [UInt32] = []
+        swap(&codes, &scratch.codes)
+        swap(&counts, &scratch.counts)
+        swap(&touched, &scratch.touched)
+        defer {
+            swap(&codes, &scratch.codes)
+            swap(&counts, &scratch.counts)
+            swap(&touched, &scratch.touched)
+        }
+        Self.trigrams(of: q, into: &codes)
+        // An edit changes at most 3 trigrams, a transposition 4: a key within k edits shares at
+        // least n − 4k of the query's n trigrams. Where that bound is < 1 the index guarantees
+        // nothing: one edit then scans every key of a near length (short queries only); more
+        // edits settle for keys sharing one trigram (best effort: short names, two typos).
+        let guaranteed = codes.count - 4 * maxEdits
+        if guaranteed < 1 && maxEdits == 1 {
+            return scanAll(q, maxEdits: maxEdits, limit: limit, rows: &scratch.rows)
+        }
+        let minShared = max(1, guaranteed)
+        // Prefix filtering: a key sharing ≥ minShared of the query's n trigrams is in at least
+        // one of any n − minShared + 1 of their lists, so only the rarest lists are scanned and
+        // the frequent ones ("  k", "ou ") are probed by binary search for those candidates.
+        var lists: [Range<Int>] = codes.map { code in
+            guard let t = findTrigram(code) else { return 0..<0 }
+            return Int(trigramOffsets[t])..<Int(trigramOffsets[t + 1])
+        }
+        lists.sort { $0.count < $1.count }
+        let scanned = min(lists.count, codes.count - minShared + 1)
+        var candidates: [(key: Int, shared: Int)] = []
+        trigramKeys.withUnsafeBufferPointer { trigramKeys in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for list in lists[..<scanned] {
+                    for i in list {
+                        let k = Int(trigramKeys[i])
+                        if counts[k] == 0 { touched.append(UInt32(k)) }
+                        counts[k] &+= 1
+                    }
+                }
+                for k32 in touched {
+                    let k = Int(k32)
+                    var shared = Int(counts[k])
+                    counts[k] = 0
+                    let length = Int(keyOffsets[k + 1] - keyOffsets[k])
+                    guard abs(length - q.count) <= maxEdits else { continue }
+                    var remaining = lists.count - scanned
+                    for list in lists[scanned...] {
+                        if shared + remaining < minShared { break }
+                        if Self.contains(trigramKeys, list, k32) { shared += 1 }
+                        remaining -= 1
+                    }
+                    if shared >= minShared { candidates.append((k, shared)) }
+                }
             }
         }
-        let minShared = max(1, scratch.codes.count - 3 * maxEdits)
-        var candidates: [(key: Int, shared: Int)] = []
-        for k32 in scratch.touched {
-            let k = Int(k32)
-            let shared = Int(scratch.counts[k])
-            scratch.counts[k] = 0
-            guard shared >= minShared else { continue }
-            let length = Int(keyOffsets[k + 1] - keyOffsets[k])
-            guard abs(length - q.count) <= maxEdits else { continue }
-            candidates.append((k, shared))
-        }
-        scratch.touched.removeAll(keepingCapacity: true)
+        touched.removeAll(keepingCapacity: true)
         // Verify the best-sharing candidates first; past a few hundred the rest cannot beat them
         // in practice and verifying them all would cost more than the whole lookup budget.
         if candidates.count > 400 {
             candidates.sort { $0.shared > $1.shared || ($0.shared == $1.shared && $0.key < $1.key) }
             candidates.removeLast(candidates.count - 400)
         }
+        var rows: [Int] = []
+        swap(&rows, &scratch.rows)
+        defer { swap(&rows, &scratch.rows) }
+        return verify(q, candidates.lazy.map(\.key), maxEdits: maxEdits, limit: limit, rows: &rows)
+    }
+
+    /// Every key of a length within `maxEdits` of the query's, checked one by one.
+    private func scanAll(_ q: [UInt8], maxEdits: Int, limit: Int, rows: inout [Int]) -> [FuzzyHit] {
+        let near = (0..<keyCount).lazy.filter { k in
+            abs(Int(keyOffsets[k + 1] - keyOffsets[k]) - q.count) <= maxEdits && !key(k).contains { $0 >= 0x80 }
+        }
+        return verify(q, near, maxEdits: maxEdits, limit: limit, rows: &rows)
+    }
+
+    private func verify(_ q: [UInt8], _ keys: some Sequence<Int>, maxEdits: Int, limit: Int, rows: inout [Int]) -> [FuzzyHit] {
         var hits: [FuzzyHit] = []
-        for c in candidates {
-            let keySlice = key(c.key)
-            let d = EditDistance.osa(q, keySlice, cutoff: maxEdits, scratch: scratch)
-            guard d <= maxEdits else { continue }
-            let similarity = 1 - Double(d) / Double(max(q.count, keySlice.count))
-            hits.append(FuzzyHit(key: c.key, distance: d, similarity: similarity))
+        keyBytes.withUnsafeBufferPointer { bytes in
+            for k in keys {
+                let start = Int(keyOffsets[k]), end = Int(keyOffsets[k + 1])
+                let d = EditDistance.osa(q, UnsafeBufferPointer(rebasing: bytes[start..<end]), cutoff: maxEdits, rows: &rows)
+                guard d <= maxEdits else { continue }
+                hits.append(FuzzyHit(key: k, distance: d, similarity: 1 - Double(d) / Double(max(q.count, end - start))))
+            }
         }
         hits.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.key < $1.key) }
         if hits.count > limit { hits.removeLast(hits.count - limit) }
         return hits
+    }
+
+    /// Whether the sorted posting slice `list` holds `key`.
+    private static func contains(_ keys: UnsafeBufferPointer<UInt32>, _ list: Range<Int>, _ key: UInt32) -> Bool {
+        var lo = list.lowerBound, hi = list.upperBound
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.upperBound && keys[lo] == key
     }
 
     private func findTrigram(_ code: UInt32) -> Int? {
@@ -277,14 +410,19 @@ final class FuzzyScratchPool: @unchecked Sendable {
 enum EditDistance {
     /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), or
     /// `cutoff + 1` as soon as the distance must exceed `cutoff`.
-    static func osa(_ a: [UInt8], _ b: ArraySlice<UInt8>, cutoff: Int, scratch: FuzzyScratch) -> Int {
+    static func osa(_ a: [UInt8], _ b: some Collection<UInt8>, cutoff: Int, scratch: FuzzyScratch) -> Int {
         let b = Array(b)
+        return b.withUnsafeBufferPointer { osa(a, $0, cutoff: cutoff, rows: &scratch.rows) }
+    }
+
+    /// The same, with `rows` as reusable working memory.
+    static func osa(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>, cutoff: Int, rows: inout [Int]) -> Int {
         let n = a.count, m = b.count
         if abs(n - m) > cutoff { return cutoff + 1 }
         if n == 0 || m == 0 { return max(n, m) }
         let width = m + 1
-        if scratch.rows.count < 3 * width { scratch.rows = [Int](repeating: 0, count: 3 * width) }
-        return scratch.rows.withUnsafeMutableBufferPointer { rows -> Int in
+        if rows.count < 3 * width { rows = [Int](repeating: 0, count: 3 * width) }
+        return rows.withUnsafeMutableBufferPointer { rows -> Int in
             // Three rolling rows: i−2 (for transpositions), i−1 and i.
             var prev2 = 0, prev = width, cur = 2 * width
             for j in 0...m { rows[prev + j] = j }

@@ -26,8 +26,10 @@ extension Gazetteer {
     /// word — a common English or French word, one the text also writes in lower case, an acronym
     /// — or part of a longer proper name that is not a place (people: "Aly Tounkara" — and that
     /// name alone later in the text). Names must resolve to a populated place or an
-    /// administrative area other than a country; one typo is tolerated in single words of five
-    /// letters or more ("Diallassago").
+    /// administrative area other than a country. One typo is tolerated in a single word of five
+    /// letters or more when the same sentence names a place correctly ("Diallassago and
+    /// Dianweli"). Names of the world's countries, capitals and continents are skipped unless
+    /// they are in this gazetteer's countries (Bamako, not India).
     public func mentions(inText text: String) -> [PlaceMention] {
         let tokens = MentionTokenizer.tokens(of: text)
         let lowercaseWords = Set(tokens.filter { !$0.isCapitalized }.map(\.folded))

@@ -108,4 +108,27 @@ final class GazetteerQualityTests: XCTestCase {
         XCTAssertEqual(second.index.trigramKeys, first.index.trigramKeys)
         XCTAssertEqual(second.places.filter { $0.featureClass == "P" }.count, 15448, "as ../shared/geodata/SOURCES.md counts")
     }
+
+    /// On the real index (29k keys) the one-edit search finds every key brute force finds,
+    /// including past the 400-candidate cap.
+    func testOneEditSearchIsCompleteOnTheFullDump() throws {
+        let g = try Self.dumpGazetteer.get()
+        let ix = g.index
+        let latin = (0..<ix.keyCount).filter { !ix.key($0).contains { $0 >= 0x80 } }
+        let names = g.places.filter { $0.featureClass == "P" }.map { PlaceNameNormalizer.fullKey($0.asciiName) }
+        let queries = stride(from: 0, to: names.count, by: names.count / 40).map { i -> String in
+            var c = Array(names[i])
+            if c.count > 3 { c.remove(at: c.count / 2) }
+            return String(c)
+        } + ["ba", "sa", "kou", "dia"]
+        let scratch = FuzzyScratch()
+        for q in queries {
+            let bytes = Array(q.utf8)
+            let expected = Set(latin.filter { k in
+                abs(ix.key(k).count - bytes.count) <= 1 && referenceOSA(bytes, Array(ix.key(k))) <= 1
+            })
+            let found = Set(ix.fuzzy(q, maxEdits: 1, limit: 100_000, scratch: scratch).map(\.key))
+            XCTAssertEqual(found, expected, q)
+        }
+    }
 }
