@@ -37,13 +37,44 @@ struct FlagCommand: ParsableCommand {
     @Option(help: "Output GeoJSON file (written atomically).")
     var out: String = "regions.geojson"
 
+    @Option(name: .customLong("step-days"), help: "EHSA: length of a time step, days.")
+    var stepDays: Int = 30
+
+    @Option(help: "EHSA: number of time steps ending on the as-of date (at least 10).")
+    var steps: Int = 24
+
+    @Option(name: .customLong("time-window-steps"), help: "EHSA: previous time steps counted as neighbours in Gi*.")
+    var timeWindowSteps: Int = 1
+
+    @Flag(name: .customLong("no-fdr"), help: "EHSA: no false-discovery-rate correction of the Gi* bins.")
+    var noFDR = false
+
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
         let loaded = try input.loadIncidents(log: log)
         let aoi = try area.loadArea()
-        let outcome = try detection.run(incidents: loaded.incidents, area: aoi, inputs: loaded.fingerprints, log: log)
-        try AtomicFile.write(outcome.geoJSON.serialized(), to: URL(fileURLWithPath: out))
+        let output: GeoJSONFeatureCollection
+        if detection.method == .ehsa {
+            var p = EmergingHotSpotRunParameters()
+            p.asOf = detection.parameters.asOf
+            p.stepDays = stepDays
+            p.steps = steps
+            p.cellSizeKm = detection.cellKm
+            p.neighborhoodKm = detection.bandwidthKm
+            p.neighborhoodTimeSteps = timeWindowSteps
+            p.alpha = detection.alpha
+            p.falseDiscoveryRateCorrection = !noFDR
+            p.excludeRegionOnlyLocations = !detection.includeRegionOnly
+            let namer: RegionNamer? = aoi.source.hasPrefix("embedded") ? try GazetteerRegionNamer.embeddedMali() : nil
+            let result = try EmergingHotSpotRegions.run(incidents: loaded.incidents, area: aoi, parameters: p, namer: namer)
+            log.info("emerging hot spots, \(steps) steps of \(stepDays) days from \(result.firstDay) to \(result.asOf): \(result.eventsInCube) events in the cube")
+            for (category, cells) in result.categoryCellCounts { log.info("  \(category.rawValue): \(cells) cells") }
+            output = EmergingHotSpotRegions.featureCollection(result, inputs: loaded.fingerprints)
+        } else {
+            output = try detection.run(incidents: loaded.incidents, area: aoi, inputs: loaded.fingerprints, log: log).geoJSON
+        }
+        try AtomicFile.write(output.serialized(), to: URL(fileURLWithPath: out))
         log.info("wrote \(out)")
     }
 }

@@ -47,10 +47,18 @@ public enum CellDissolver {
     /// Connected components (8-neighbourhood) of cells with the same category, skipping `.quiet`
     /// — in row-major order of their first cell.
     public static func connectedComponents(categories: [ChangeCategory], spec: GridSpec) -> [Component<ChangeCategory>] {
+        connectedComponents(categories: categories, spec: spec, skip: { $0 == .quiet })
+    }
+
+    /// Connected components (8-neighbourhood) of cells with the same category, leaving out cells
+    /// whose category `skip` says to — in row-major order of their first cell.
+    public static func connectedComponents<C: Hashable & Sendable>(categories: [C], spec: GridSpec, skip: (C) -> Bool)
+        -> [Component<C>]
+    {
         var seen = [Bool](repeating: false, count: categories.count)
-        var out: [Component<ChangeCategory>] = []
+        var out: [Component<C>] = []
         var stack: [Int] = []
-        for start in categories.indices where !seen[start] && categories[start] != .quiet {
+        for start in categories.indices where !seen[start] && !skip(categories[start]) {
             let cat = categories[start]
             var cells: [Int] = []
             seen[start] = true
