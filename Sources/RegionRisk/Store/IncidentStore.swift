@@ -40,7 +40,7 @@ public final class IncidentStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A 1M-event ingest writes ~0.5 GB of WAL; cap what stays on disk after checkpoints.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
-            try db.execute(sql: "PRAGMA cache_size = -32768")  // KiB: 32 MB per connection
+            try db.execute(sql: "PRAGMA cache_size = -\(IncidentStore.defaultCacheKiB)")
         }
         do {
             database = try Self.openPool(path: path, configuration: config, busyTimeout: busyTimeout)
