@@ -124,6 +124,10 @@ let benchmarks: @Sendable () -> Void = {
         let store = try IncidentStore(path: Fixture.shared.storePath)
         for _ in benchmark.scaledIterations { blackHole(try store.query(window).count) }
     }
+    Benchmark("Date-window count: one month of a 1M-event store", configuration: query) { benchmark in
+        let store = try IncidentStore(path: Fixture.shared.storePath)
+        for _ in benchmark.scaledIterations { blackHole(try store.count(window)) }
+    }
     Benchmark("Date window and bbox query: one month around Mopti", configuration: query) { benchmark in
         let store = try IncidentStore(path: Fixture.shared.storePath)
         var q = window

@@ -75,3 +75,37 @@ struct IncidentUpsert {
         if let v { sqlite3_bind_double(statement.sqliteStatement, k, v) } else { sqlite3_bind_null(statement.sqliteStatement, k) }
     }
 }
+
+/// Rows stepped straight from SQLite: GRDB's `Row` decodes each value through generic
+/// conversions, which made reading a month of a 1M-event store (10k rows) take 60 ms.
+enum RawRows {
+    static func forEach(_ statement: Statement, _ db: Database, _ body: (RawRow) throws -> Void) throws {
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            }
+            try body(RawRow(statement: s))
+        }
+        sqlite3_reset(s)
+    }
+}
+
+/// The current row of a stepped statement; valid only inside `RawRows.forEach`'s body.
+struct RawRow {
+    let statement: OpaquePointer
+
+    func text(_ k: Int32) -> String? {
+        guard let p = sqlite3_column_text(statement, k) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, k))), as: UTF8.self)
+    }
+    func integer(_ k: Int32) -> Int64? {
+        sqlite3_column_type(statement, k) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, k)
+    }
+    func real(_ k: Int32) -> Double? {
+        sqlite3_column_type(statement, k) == SQLITE_NULL ? nil : sqlite3_column_double(statement, k)
+    }
+}
