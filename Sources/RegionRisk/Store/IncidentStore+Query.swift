@@ -104,8 +104,9 @@ extension IncidentStore {
             \(whereSQL) \(Self.order(q))
             """
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() { try body(Self.storedIncident(row)) }
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            try RawRows.forEach(statement, db) { try body(Self.storedIncident($0)) }
         }
     }
 
@@ -180,8 +181,7 @@ extension IncidentStore {
         return ""
     }
 
-    /// Columns read by `storedIncident`, in its order (reading by index: GRDB's lookups by
-    /// name cost more than the rest of the row).
+    /// Columns read by `storedIncident`, in its order.
     static let incidentColumns = """
         i.source, i.source_event_id, i.event_day, i.lon, i.lat, i.location_precision, i.place, i.admin1, i.event_type,
         i.actor, i.fatalities, i.weight
@@ -191,7 +191,7 @@ extension IncidentStore {
         i.geocode_ambiguous, i.source_line, r.file_name, r.file_sha256, r.started_at
         """
 
-    /// Reads `incidentColumns` from a raw row.
+    /// Reads `incidentColumns` (the first 12 of `selectedColumns`).
     static func incident(_ c: RawRow) -> Incident {
         Incident(
             source: c.text(0) ?? "", sourceEventID: c.text(1) ?? "", date: c.integer(2).map { CivilDate(dayNumber: Int($0)) },
@@ -200,24 +200,17 @@ extension IncidentStore {
             place: c.text(6), admin1: c.text(7), eventType: c.text(8), actor: c.text(9), fatalities: c.real(10), weight: c.real(11))
     }
 
-    /// Reads `incidentColumns` (the first 12 of `selectedColumns`).
-    static func incident(_ row: Row) -> Incident {
-        Incident(
-            source: row[0], sourceEventID: row[1], date: (row[2] as Int?).map(CivilDate.init(dayNumber:)),
-            location: LonLat(lon: row[3], lat: row[4]), locationPrecision: LocationPrecision(rawValue: row[5]) ?? .unknown,
-            place: row[6], admin1: row[7], eventType: row[8], actor: row[9], fatalities: row[10], weight: row[11])
-    }
-
-    static func storedIncident(_ row: Row) -> StoredIncident {
-        let incident = incident(row)
+    static func storedIncident(_ c: RawRow) -> StoredIncident {
+        let incident = incident(c)
         var geocode: PlaceNameResolution?
-        if let name = row[12] as String? {
+        if let name = c.text(12) {
             geocode = PlaceNameResolution(
-                location: incident.location, matchedName: name, geonameID: row[13], admin1: row[14],
-                confidence: row[15] ?? 0, isAmbiguous: (row[16] as Int? ?? 0) != 0)
+                location: incident.location, matchedName: name, geonameID: c.integer(13).map { Int($0) }, admin1: c.text(14),
+                confidence: c.real(15) ?? 0, isAmbiguous: (c.integer(16) ?? 0) != 0)
         }
         return StoredIncident(
             incident: incident, geocode: geocode,
-            provenance: IncidentProvenance(fileName: row[18], sha256: row[19], line: row[17], ingestedAt: row[20]))
+            provenance: IncidentProvenance(
+                fileName: c.text(18) ?? "", sha256: c.text(19) ?? "", line: Int(c.integer(17) ?? 0), ingestedAt: c.text(20) ?? ""))
     }
 }
