@@ -271,7 +271,7 @@ private final class FIFOIngest {
     }
 
     func close() {
-        if fd >= 0 { Glibc.close(fd) }
+        if fd >= 0 { closeDescriptor(fd) }
         fd = -1
     }
 
@@ -290,6 +290,9 @@ private final class FIFOIngest {
         if process.isRunning { process.terminate() }
     }
 }
+
+/// `close(2)`, out of reach inside a type with its own `close()`.
+private func closeDescriptor(_ fd: Int32) { _ = close(fd) }
 
 private final class ConcurrentResults: @unchecked Sendable {
     private let lock = NSLock()

@@ -176,22 +176,18 @@ public final class CSVReader {
     }
 
     private func reserve(bytes: Int, fields: Int) {
-        if bytes > bufCap {
-            let cap = max(bytes, bufCap * 2)
-            let new = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
-            new.update(from: buf, count: bufCount)
-            buf.deallocate()
-            buf = new
-            bufCap = cap
-        }
-        if fields > endsCap {
-            let cap = max(fields, endsCap * 2)
-            let new = UnsafeMutablePointer<Int>.allocate(capacity: cap)
-            new.update(from: ends, count: fieldCount)
-            ends.deallocate()
-            ends = new
-            endsCap = cap
-        }
+        Self.grow(&buf, capacity: &bufCap, count: bufCount, toHold: bytes)
+        Self.grow(&ends, capacity: &endsCap, count: fieldCount, toHold: fields)
+    }
+
+    private static func grow<T>(_ p: inout UnsafeMutablePointer<T>, capacity: inout Int, count: Int, toHold needed: Int) {
+        guard needed > capacity else { return }
+        let cap = max(needed, capacity * 2)
+        let new = UnsafeMutablePointer<T>.allocate(capacity: cap)
+        new.moveInitialize(from: p, count: count)
+        p.deallocate()
+        p = new
+        capacity = cap
     }
 
     fileprivate func noteNonUTF8(line: Int) {

@@ -56,16 +56,14 @@ enum GeoJSONIncidents {
         map.index[IncidentField.id.rawValue] = idColumn
         let interpreter = reader.interpreter(map: map, format: .geojson, url: url)
         let lines = featureLines(data, count: features.count)
-        var info = IncidentStreamInfo(format: .geojson, rowsRead: 0, accepted: 0, rejected: 0, duplicatesSkipped: 0, notes: [])
-        var dedup = DuplicateFilter()
         let fileName = url.lastPathComponent
+        var rows = RowDispatch(format: .geojson, fileName: fileName, expectedRows: features.count)
 
         for (n, feature) in features.enumerated() {
-            info.rowsRead += 1
+            rows.info.rowsRead += 1
             let line = lines?[n] ?? n + 1
             func reject(_ column: String?, _ reason: String) throws {
-                info.rejected += 1
-                try rejected(RejectedRow(file: fileName, line: line, column: column, reason: reason, rawRecord: feature.serialized()))
+                try rows.reject(RejectedRow(file: fileName, line: line, column: column, reason: reason, rawRecord: feature.serialized()), rejected)
             }
             var cells = [String?](repeating: nil, count: keys.count + 3)
             for (k, v) in feature["properties"]?.objectValue ?? [] {
@@ -95,21 +93,9 @@ enum GeoJSONIncidents {
                 cells[idColumn] = fid.stringValue ?? fid.serialized()
             }
             let record = StringCells(line: line, cells: cells, raw: { feature.serialized() })
-            switch interpreter.interpret(record) {
-            case let .rejected(r):
-                info.rejected += 1
-                try rejected(r)
-            case let .accepted(r):
-                switch dedup.check(r) {
-                case .new:
-                    info.accepted += 1
-                    try body(r)
-                case .repeated: info.duplicatesSkipped += 1
-                case let .conflicting(reason): try reject(map.name(.id), reason)
-                }
-            }
+            try rows.dispatch(interpreter.interpret(record), idColumn: map.name(.id), rawRecord: feature.serialized(), body, rejected: rejected)
         }
-        return info
+        return rows.finish()
     }
 
     /// The line each feature of the top-level `features` array starts on, found by scanning the

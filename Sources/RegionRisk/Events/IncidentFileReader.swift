@@ -138,9 +138,10 @@ public struct IncidentFileReader: Sendable {
         var interpreter: IncidentRowInterpreter?
         var headerCount = 0
         var sawHeader = false
-        var info = IncidentStreamInfo(format: format, rowsRead: 0, accepted: 0, rejected: 0, duplicatesSkipped: 0, notes: [])
-        var dedup = DuplicateFilter()
         let fileName = url.lastPathComponent
+        // Sized from the file (about 300 bytes per ACLED row) so a 1M-row read never rehashes.
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        var rows = RowDispatch(format: format, fileName: fileName, expectedRows: fileSize / 300)
 
         try csv.forEachRecord(onBytes: onBytes) { record in
             guard sawHeader else {
@@ -151,48 +152,80 @@ public struct IncidentFileReader: Sendable {
                 interpreter = self.interpreter(map: map, format: format, url: url)
                 headerCount = record.count
                 if map[.latitude] == nil {
-                    info.notes.append("\(fileName): no latitude/longitude columns (looked for latitude, lat; longitude, lon, lng): every row is placed by its place name; name the coordinate columns with --lat-col and --lon-col if the file has them")
+                    rows.info.notes.append("\(fileName): no latitude/longitude columns (looked for latitude, lat; longitude, lon, lng): every row is placed by its place name; name the coordinate columns with --lat-col and --lon-col if the file has them")
                 }
                 if map[.date] == nil {
-                    info.notes.append("\(fileName): no date column (looked for event_date, date; name one with --date-col): events have no dates, so date windows will not include them")
+                    rows.info.notes.append("\(fileName): no date column (looked for event_date, date; name one with --date-col): events have no dates, so date windows will not include them")
                 }
                 return
             }
             if record.count == 1, record.isBlank(0) { return }
-            info.rowsRead += 1
+            rows.info.rowsRead += 1
             guard record.count == headerCount else {
-                info.rejected += 1
-                return try rejected(RejectedRow(
-                    file: fileName, line: record.line, column: nil,
-                    reason: "has \(record.count) fields; the header has \(headerCount)\(record.count < headerCount ? " (a missing comma, or a line break inside an unquoted field?)" : " (a comma inside an unquoted field?)")",
-                    rawRecord: record.csvText))
+                return try rows.reject(
+                    RejectedRow(
+                        file: fileName, line: record.line, column: nil,
+                        reason: "has \(record.count) fields; the header has \(headerCount)\(record.count < headerCount ? " (a missing comma, or a line break inside an unquoted field?)" : " (a comma inside an unquoted field?)")",
+                        rawRecord: record.csvText),
+                    rejected)
             }
-            switch interpreter!.interpret(CSVCells(record: record)) {
-            case let .rejected(r):
-                info.rejected += 1
-                try rejected(r)
-            case let .accepted(r):
-                switch dedup.check(r) {
-                case .new:
-                    info.accepted += 1
-                    try body(r)
-                case .repeated:
-                    info.duplicatesSkipped += 1
-                case let .conflicting(reason):
-                    info.rejected += 1
-                    try rejected(RejectedRow(
-                        file: fileName, line: r.line, column: interpreter!.map.name(.id), reason: reason, rawRecord: record.csvText))
-                }
-            }
+            try rows.dispatch(
+                interpreter!.interpret(CSVCells(record: record)), idColumn: interpreter!.map.name(.id), rawRecord: record.csvText,
+                body, rejected: rejected)
         }
         guard sawHeader else { throw IncidentFileError(file: url.path, reason: "is empty") }
-        guard info.rowsRead > 0 else { throw IncidentFileError(file: url.path, reason: "has a header but no rows") }
-        info.format = format
+        guard rows.info.rowsRead > 0 else { throw IncidentFileError(file: url.path, reason: "has a header but no rows") }
+        rows.info.format = format
         if let line = csv.firstNonUTF8Line {
-            info.notes.append("\(fileName): bytes that are not UTF-8 (first on line \(line)) were read as Windows-1252/Latin-1; check accented names, or save the file as UTF-8")
+            rows.info.notes.append("\(fileName): bytes that are not UTF-8 (first on line \(line)) were read as Windows-1252/Latin-1; check accented names, or save the file as UTF-8")
         }
-        if info.duplicatesSkipped > 0 {
-            let n = info.duplicatesSkipped
+        return rows.finish()
+    }
+}
+
+/// Counts rows, keeps one event per id and hands each outcome on: what CSV and GeoJSON
+/// reading share once a row is interpreted.
+struct RowDispatch {
+    var info: IncidentStreamInfo
+    private var dedup: DuplicateFilter
+    private let fileName: String
+
+    init(format: IncidentFileFormat, fileName: String, expectedRows: Int) {
+        info = IncidentStreamInfo(format: format, rowsRead: 0, accepted: 0, rejected: 0, duplicatesSkipped: 0, notes: [])
+        dedup = DuplicateFilter(expectedCount: expectedRows)
+        self.fileName = fileName
+    }
+
+    mutating func reject(_ row: RejectedRow, _ rejected: (RejectedRow) throws -> Void) throws {
+        info.rejected += 1
+        try rejected(row)
+    }
+
+    mutating func dispatch(
+        _ outcome: RowOutcome, idColumn: String?, rawRecord: @autoclosure () -> String,
+        _ body: (IncidentRecord) throws -> Void, rejected: (RejectedRow) throws -> Void
+    ) throws {
+        switch outcome {
+        case let .rejected(r):
+            try reject(r, rejected)
+        case let .accepted(r):
+            switch dedup.check(r) {
+            case .new:
+                info.accepted += 1
+                try body(r)
+            case .repeated:
+                info.duplicatesSkipped += 1
+            case let .conflicting(reason):
+                try reject(RejectedRow(file: fileName, line: r.line, column: idColumn, reason: reason, rawRecord: rawRecord()), rejected)
+            }
+        }
+    }
+
+    /// The info, with a note when rows were skipped as repeats.
+    func finish() -> IncidentStreamInfo {
+        var info = info
+        let n = info.duplicatesSkipped
+        if n > 0 {
             info.notes.append("\(fileName): \(n) row\(n == 1 ? "" : "s") repeat\(n == 1 ? "s" : "") an event already read (same id, date and place; ACLED lists an event once per actor) and \(n == 1 ? "was" : "were") skipped")
         }
         return info
@@ -202,7 +235,9 @@ public struct IncidentFileReader: Sendable {
 /// One event per id within a file: ACLED exports may list an event once per actor.
 struct DuplicateFilter {
     enum Verdict { case new, repeated, conflicting(String) }
-    private var seen: [String: (line: Int, key: UInt64)] = [:]
+    private var seen: [String: (line: Int, key: UInt64)]
+
+    init(expectedCount: Int = 0) { seen = Dictionary(minimumCapacity: min(max(expectedCount, 0), 5_000_000)) }
 
     mutating func check(_ r: IncidentRecord) -> Verdict {
         var h = FNV1a64()

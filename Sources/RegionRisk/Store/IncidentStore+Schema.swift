@@ -50,13 +50,34 @@ extension IncidentStore {
                     source_line INTEGER NOT NULL,      -- line the event starts on in that run's file
                     UNIQUE (source, source_event_id)
                 );
-                -- Date windows (detection, `events --since/--until`), with the position in the index
-                -- so a window plus a bounding box is answered from the index alone.
-                CREATE INDEX incident_by_day ON incident(event_day, lon, lat);
-                -- Bounding boxes without dates.
-                CREATE INDEX incident_by_lat ON incident(lat, lon);
                 """)
+            try db.execute(sql: secondaryIndexesSQL)
         }
         return m
+    }
+
+    /// Page cache per connection, KiB.
+    static let defaultCacheKiB = 32_768
+    /// Page cache while ingesting, KiB: with it a 1M-event ingest writes each index page once.
+    static let ingestCacheKiB = 196_608
+    /// Rough size of one ACLED row, bytes, to guess a file's row count from its size.
+    static let bytesPerRowEstimate = 300
+
+    /// The secondary indexes as migration v1 creates them; ingest drops and rebuilds them for
+    /// bulk loads. A later migration that changes them must update this too.
+    static let secondaryIndexesSQL = """
+        -- Date windows (detection, `events --since/--until`), with the position in the index so a
+        -- window plus a bounding box is answered from the index alone.
+        CREATE INDEX IF NOT EXISTS incident_by_day ON incident(event_day, lon, lat);
+        -- Bounding boxes without dates.
+        CREATE INDEX IF NOT EXISTS incident_by_lat ON incident(lat, lon);
+        """
+
+    static func createSecondaryIndexes(_ db: Database) throws {
+        try db.execute(sql: secondaryIndexesSQL)
+    }
+
+    static func dropSecondaryIndexes(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS incident_by_day; DROP INDEX IF EXISTS incident_by_lat")
     }
 }

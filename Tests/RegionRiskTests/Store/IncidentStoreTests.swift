@@ -167,6 +167,24 @@ final class IncidentStoreTests: XCTestCase {
         XCTAssertEqual(try store.ingestRuns().count, 1, "the failed run left no trace")
     }
 
+    /// Loading into an empty store drops and rebuilds the secondary indexes inside the
+    /// transaction; a rolled-back load must leave them in place, and a finished one rebuilt.
+    func testBulkLoadKeepsIndexesWhetherItCommitsOrNot() throws {
+        let store = try newStore()
+        func indexes() throws -> Set<String> {
+            try store.database.read { Set(try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'incident_by_%'")) }
+        }
+        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        XCTAssertThrowsError(try store.ingest(file: fixture("bad-rows.csv"), reader: IncidentFileReader(), strict: true))
+        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        _ = try store.ingest(file: fixture("acled-classic.csv"), reader: IncidentFileReader())
+        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        let plan = try store.database.read {
+            try Row.fetchAll($0, sql: "EXPLAIN QUERY PLAN SELECT id FROM incident WHERE event_day BETWEEN 1 AND 2").map { $0["detail"] as String }
+        }
+        XCTAssertTrue(plan.joined().contains("incident_by_day"), "\(plan)")
+    }
+
     func testUnreadableFileLeavesTheStoreAsItWas() throws {
         let store = try newStore()
         _ = try store.ingest(file: fixture("acled-classic.csv"), reader: IncidentFileReader())
