@@ -35,6 +35,8 @@ let package = Package(
             dependencies: [
                 "CPROJ", "CGEOS", "RegionRiskGeodata",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The bulk upsert binds rows through SQLite's C API directly, as GRDB's docs allow.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(

@@ -166,7 +166,7 @@ final class IngestCLITests: XCTestCase {
 
     /// A nightly ingest killed with SIGKILL halfway through leaves the database exactly as it was.
     /// The child reads a FIFO, so the test knows it is inside its transaction when it kills it:
-    /// it has reported 32,768 rows and is waiting for more.
+    /// it has stored 16,384 rows and is waiting for more.
     func testKill9MidIngestLeavesTheDatabaseAsBefore() throws {
         _ = try runCLI(["ingest", try fixture("acled-classic.csv"), "--db", db])
         let before = try export()
@@ -177,7 +177,9 @@ final class IngestCLITests: XCTestCase {
 
         let child = try FIFOIngest(fifo: dir.appendingPathComponent("feed.csv").path, db: db)
         try child.feed(lines.prefix(35_001).joined(separator: "\n") + "\n")
-        XCTAssertTrue(child.waitForStderr("progress: 32768 rows"), "the child never reported progress")
+        // Progress comes every 16,384 stored rows (the count shown also includes rows outside the
+        // area): the first report means that many rows are in the open transaction.
+        XCTAssertTrue(child.waitForStderr("progress: "), "the child never reported progress")
         XCTAssertTrue(child.process.isRunning)
         kill(child.process.processIdentifier, SIGKILL)
         child.process.waitUntilExit()
@@ -188,7 +190,7 @@ final class IngestCLITests: XCTestCase {
         // The database still works: the same file, ingested to the end, lands whole.
         let r = try runCLI(["ingest", file, "--db", db])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(count("added", in: r.stdout), 40_000)
+        XCTAssertEqual((count("added", in: r.stdout) ?? 0) + (count("outside area", in: r.stdout) ?? 0), 40_000)
         let after = Set(try export().split(separator: "\n"))
         XCTAssertTrue(before.split(separator: "\n").allSatisfy(after.contains), "the earlier events are untouched")
     }
@@ -202,12 +204,18 @@ final class IngestCLITests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             results.set(k, try? runCLI(["ingest", k == 0 ? a : b, "--db", db]))
         }
+        var stored = 0
         for k in 0..<2 {
             let r = try XCTUnwrap(results.get(k))
             XCTAssertEqual(r.status, 0, r.stderr)
-            XCTAssertEqual(count("added", in: r.stdout), 20000)
+            // Every row lands or is listed: the generator spreads a background over Mali's
+            // bounding box, so some rows fall outside Mali.
+            let added = try XCTUnwrap(count("added", in: r.stdout)), outside = try XCTUnwrap(count("outside area", in: r.stdout))
+            XCTAssertEqual(added + outside, 20000)
+            XCTAssertGreaterThan(added, 15000)
+            stored += added
         }
-        XCTAssertEqual(try export().split(separator: "\n").count, 40001)
+        XCTAssertEqual(try export().split(separator: "\n").count, stored + 1)
     }
 
     /// With no waiting allowed, an ingest that finds another one writing fails with a clear
@@ -276,8 +284,15 @@ private final class FIFOIngest {
     }
 
     /// Reads the child's standard error until `text` appears (false if it ends first).
-    func waitForStderr(_ text: String) -> Bool {
+    /// Reads the child's stderr until `text` appears, for at most `timeout` seconds (a test
+    /// must fail, never hang CI).
+    func waitForStderr(_ text: String, timeout: Double = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        let fd = stderr.fileHandleForReading.fileDescriptor
         while !seen.contains(text) {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let left = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
+            guard left > 0, poll(&p, 1, left) > 0 else { return false }
             let chunk = stderr.fileHandleForReading.availableData
             if chunk.isEmpty { return false }
             seen += String(decoding: chunk, as: UTF8.self)
