@@ -38,6 +38,15 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         projectedSyntheticEvents(count: 100_000, grid: grid1km)
     }
+    // The same setup as `regionrisk bench`, so the two report the same figures.
+    for scenario in [DensityScenario(cellSizeKm: 1, events: 100_000, kernel: .quartic),
+                     DensityScenario(cellSizeKm: 2, events: 100_000, kernel: .quartic)] {
+        Benchmark("bench scenario: \(scenario.name)") { benchmark, prepared in
+            for _ in benchmark.scaledIterations { blackHole(try scenario.run(prepared)) }
+        } setup: {
+            try scenario.prepare(area: try AreaOfInterest.embeddedMali())
+        }
+    }
     Benchmark("mask Mali 1km grid") { benchmark, area in
         for _ in benchmark.scaledIterations {
             blackHole(try AreaGrid.make(area: area, cellSizeKm: 1))

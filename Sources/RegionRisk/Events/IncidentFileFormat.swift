@@ -45,7 +45,7 @@ public struct IncidentColumns: Sendable, Equatable {
 
 /// The fields an incident row may give, in a fixed order (indexes into `ColumnMap`).
 enum IncidentField: Int, CaseIterable {
-    case id, date, latitude, longitude, place, admin1, type, actor, fatalities, precision, weight
+    case id, date, latitude, longitude, place, admin1, type, actor, fatalities, precision, weight, sourceURL, sourceTitle
 
     /// The `IncidentColumns` override for this field, if the user can name one.
     func override(in c: IncidentColumns) -> String? {
@@ -58,7 +58,7 @@ enum IncidentField: Int, CaseIterable {
         case .admin1: c.admin1
         case .type: c.type
         case .weight: c.weight
-        case .actor, .fatalities, .precision: nil
+        case .actor, .fatalities, .precision, .sourceURL, .sourceTitle: nil
         }
     }
 
@@ -73,7 +73,7 @@ enum IncidentField: Int, CaseIterable {
         case .admin1: "--admin1-col"
         case .type: "--type-col"
         case .weight: "--weight-col"
-        case .actor, .fatalities, .precision: ""
+        case .actor, .fatalities, .precision, .sourceURL, .sourceTitle: ""
         }
     }
 }
@@ -112,6 +112,8 @@ struct FormatProfile {
                     .place: ["location", "place", "place_name", "town"], .admin1: ["admin1", "adm_1", "adm1"],
                     .type: ["event_type", "type"], .actor: ["actor", "actor1"],
                     .fatalities: ["fatalities", "deaths", "best"], .precision: ["geo_precision", "where_prec"],
+                    // News-sourced lists (like the embedded sample) carry each row's source.
+                    .sourceURL: ["source_url", "url"], .sourceTitle: ["source_title"],
                 ],
                 required: [], ucdpPrecision: false)
         }

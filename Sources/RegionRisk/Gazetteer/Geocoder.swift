@@ -167,7 +167,20 @@ extension Gazetteer: PlaceNameResolver {
         var result = rank(query: query, name: name, candidates: candidates(for: name), hints: hints, limit: limit)
         result.hintApplied = applied.isEmpty ? nil : applied.joined(separator: "; ")
         result.notes = notes
-        if result.best == nil { result.suggestions = suggestions(for: name, limit: limit) }
+        if result.best == nil {
+            // News-style names ("Dioura (military camp)", "Tinzaouatène area", "near Sokolo"):
+            // try the readings without the qualifiers, saying so, and trusting them a little less.
+            for reading in ReportedPlaceName.readings(of: name) where reading.count >= 3 {
+                let hint = hintParts.isEmpty ? admin1Hint : hintParts.joined(separator: ", ")
+                guard var alternative = try? geocode(reading, admin1Hint: hint, near: near, limit: limit),
+                      alternative.best != nil else { continue }
+                alternative.query = query
+                alternative.confidence *= 0.9
+                alternative.notes.insert("read \"\(name)\" as \"\(reading)\"", at: 0)
+                return alternative
+            }
+            result.suggestions = suggestions(for: name, limit: limit)
+        }
         return result
     }
 
@@ -194,7 +207,14 @@ extension Gazetteer: PlaceNameResolver {
     /// A name that itself contains a comma and matches as a whole stays whole.
     private func splitHints(_ query: String) -> (String, [String]) {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
-        let parts = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Commas inside brackets belong to the name's qualifier ("Labbezanga (camp, Ansongo area)").
+        var parts: [String] = [], current = "", depth = 0
+        for ch in trimmed {
+            if ch == "(" { depth += 1 } else if ch == ")" { depth = max(0, depth - 1) }
+            if ch == ",", depth == 0 { parts.append(current); current = "" } else { current.append(ch) }
+        }
+        parts.append(current)
+        parts = parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard parts.count > 1, index.lookup(PlaceNameNormalizer.fullKey(trimmed)) == nil else { return (trimmed, []) }
         return (parts[0], Array(parts.dropFirst()))
     }

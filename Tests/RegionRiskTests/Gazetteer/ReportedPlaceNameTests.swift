@@ -1,0 +1,22 @@
+import XCTest
+@testable import RegionRisk
+
+final class ReportedPlaceNameTests: XCTestCase {
+    func testNewsStyleNamesYieldThePlaceFirst() {
+        XCTAssertEqual(ReportedPlaceName.readings(of: "Dioura (military camp)").first, "Dioura")
+        XCTAssertEqual(ReportedPlaceName.readings(of: "Tinzaouatène area").first, "Tinzaouatène")
+        XCTAssertEqual(ReportedPlaceName.readings(of: "near Sokolo").first, "Sokolo")
+        XCTAssertEqual(ReportedPlaceName.readings(of: "Diallasougou (Diallassagou)"), ["Diallasougou", "Diallassagou"])
+        XCTAssertTrue(ReportedPlaceName.readings(of: "forest between Bandiagara and Bankass").contains("Bandiagara"))
+        XCTAssertEqual(ReportedPlaceName.readings(of: "Kingolola (commune de Saloba, cercle de Macina)"),
+                       ["Kingolola", "Saloba", "Macina"])
+        XCTAssertEqual(ReportedPlaceName.readings(of: "Kayes"), [])
+    }
+
+    func testGeocoderSaysHowItReadTheName() throws {
+        let r = try Gazetteer.embeddedMali().geocode("Dioura (military camp)", admin1Hint: "Mopti")
+        XCTAssertEqual(r.best?.place.name, "Dioura")
+        XCTAssertTrue(r.notes.contains { $0.contains("as \"Dioura\"") }, "\(r.notes)")
+        XCTAssertLessThan(r.confidence, 1)
+    }
+}
