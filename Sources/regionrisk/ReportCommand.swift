@@ -12,8 +12,8 @@ struct ReportCommand: ParsableCommand {
             fatalities in each window, rate ratio, score, rank), report.html (standalone, with a map) and report.md,
             and manifest.json (parameters, versions, input SHA-256, counts, seconds per stage). The folder is
             written aside and renamed into place, then OUT/latest is repointed: a crash leaves the previous
-            latest intact. OUT/history.json remembers each run's new and escalating regions, so the report says
-            which are new since the previous run, which continue and which ended.
+            latest intact. Each run's new and escalating regions are remembered — in the store with --db, else in
+            OUT/history.json — so the report says which are new since the previous run, which continue and which ended.
 
             With no --events or --db it runs on the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025).
 
@@ -69,7 +69,9 @@ struct ReportCommand: ParsableCommand {
         request.densityCellKm = densityCellKm
         request.densityBandwidthKm = densityBandwidthKm
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
-        let outcome = try RiskReport.run(request, folder: folder) { progress.step($0) }
+        // Runs on a store are remembered in it; otherwise beside the reports.
+        let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0) }
+        let outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) }
         progress.finish()
 
         let d = outcome.detection

@@ -52,6 +52,22 @@ final class ReportCLITests: XCTestCase {
         XCTAssertTrue(second.stderr.contains("continuing"), second.stderr)
     }
 
+    /// On a store, the store remembers each report's regions (no history file beside the reports).
+    func testReportsOnAStoreRememberRunsInTheStore() throws {
+        let db = dir.appendingPathComponent("incidents.sqlite").path
+        // A western burst and one older event in the centre.
+        let sample = dir.appendingPathComponent("burst.csv").path
+        try "event_id,event_date,latitude,longitude\na,2025-07-01,14.44693,-11.44448\nb,2025-07-02,14.45511,-12.19945\nc,2024-09-01,14.49,-4.2\n"
+            .write(toFile: sample, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runCLI(["ingest", sample, "--db", db]).status, 0)
+        let out = dir.appendingPathComponent("reports")
+        XCTAssertEqual(try runCLI(["report", "--db", db, "--out", out.path]).status, 3)
+        let again = try runCLI(["report", "--db", db, "--out", out.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("continuing"), again.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("history.json").path))
+    }
+
     func testJSONLogsAndUsageExitCode() throws {
         let r = try runCLI(["report", "--out", dir.appendingPathComponent("r").path, "--log-format", "json"])
         XCTAssertTrue([0, 3].contains(r.status), r.stderr)

@@ -103,21 +103,20 @@ public enum ChangeDetector {
 
         let components = CellDissolver.connectedComponents(categories: category, spec: grid.spec)
         var regions: [FlaggedRegion] = []
-        let recentCells = eventCells(recent, projected: recentProjected, grid: grid)
-        let baselineCells = eventCells(baseline, projected: baselineProjected, grid: grid)
-        for comp in components {
+        // Which regions each event reaches, in one pass over the events.
+        var label = [Int32](repeating: -1, count: grid.spec.cellCount)
+        for (k, comp) in components.enumerated() { for i in comp.cells { label[i] = Int32(k) } }
+        let recentHitsByRegion = eventsNear(regionLabels: label, regionCount: components.count, projected: recentProjected,
+                                            grid: grid, bandwidthKm: p.bandwidthKm)
+        let baselineHitsByRegion = eventsNear(regionLabels: label, regionCount: components.count, projected: baselineProjected,
+                                              grid: grid, bandwidthKm: p.bandwidthKm)
+        for (k, comp) in components.enumerated() {
             let pMin = comp.cells.map { cellP[$0] }.min() ?? 1
             let qMin = comp.cells.map { cellQ[$0] }.min() ?? 1
             let significant = comp.category == .persistent ? false : qMin < p.alpha
             if p.significantOnly, !significant { continue }
-            let label = Set(comp.cells)
-            let reach = Int((p.bandwidthKm * 1000 / grid.spec.cellSizeMeters).rounded(.up))
-            let recentHits = eventsNear(label: label, eventCells: recentCells, projected: recentProjected, grid: grid,
-                                        reachCells: reach, bandwidthKm: p.bandwidthKm)
-            let baselineHits = eventsNear(label: label, eventCells: baselineCells, projected: baselineProjected, grid: grid,
-                                          reachCells: reach, bandwidthKm: p.bandwidthKm)
-            let cellSet = label
-            let geometry = try CellDissolver.lonLatGeometry(spec: grid.spec) { cellSet.contains($0) }
+            let recentHits = recentHitsByRegion[k], baselineHits = baselineHitsByRegion[k]
+            let geometry = try CellDissolver.lonLatGeometry(spec: grid.spec) { label[$0] == Int32(k) }
             let recentDates = recentHits.compactMap { recent[$0].date }
             let lastEvent = (recentDates + baselineHits.compactMap { baseline[$0].date }).max()
             let fatalities = recentHits.reduce(0.0) { $0 + (recent[$1].fatalities ?? 0) }
@@ -178,33 +177,34 @@ public enum ChangeDetector {
         return density.map { Int(($0 * area).rounded()) }
     }
 
-    static func eventCells(_ events: [Incident], projected: (x: [Double], y: [Double]), grid: AreaGrid) -> [(Int, Int)?] {
-        (0..<events.count).map { i in
-            let c = ((projected.x[i] - grid.spec.westX) / grid.spec.cellSizeMeters).rounded(.down)
-            let r = ((grid.spec.northY - projected.y[i]) / grid.spec.cellSizeMeters).rounded(.down)
-            guard c.isFinite, r.isFinite, abs(c) < 1e9, abs(r) < 1e9 else { return nil }
-            return (Int(c), Int(r))
-        }
-    }
-
-    /// Indices of events within the bandwidth of any cell centre in `label`.
-    static func eventsNear(label: Set<Int>, eventCells: [(Int, Int)?], projected: (x: [Double], y: [Double]), grid: AreaGrid,
-                           reachCells: Int, bandwidthKm: Double) -> [Int] {
-        let spec = grid.spec
-        let h2 = bandwidthKm * bandwidthKm * 1e6
-        var hits: [Int] = []
-        for (i, cell) in eventCells.enumerated() {
-            guard let (c0, r0) = cell else { continue }
-            let rLo = max(0, r0 - reachCells - 1), rHi = min(spec.rows - 1, r0 + reachCells + 1)
-            let cLo = max(0, c0 - reachCells - 1), cHi = min(spec.columns - 1, c0 + reachCells + 1)
-            guard rLo <= rHi, cLo <= cHi else { continue }
-            search: for r in rLo...rHi {
-                for c in cLo...cHi where label.contains(r * spec.columns + c) {
-                    let centre = spec.cellCenter(column: c, row: r)
-                    let dx = centre.x - projected.x[i], dy = centre.y - projected.y[i]
-                    if dx * dx + dy * dy < h2 { hits.append(i); break search }
+    /// For each region, the indices of events within the bandwidth of any of its cell centres:
+    /// each event scans the cells within its reach once and notes the regions it finds there.
+    static func eventsNear(regionLabels label: [Int32], regionCount: Int, projected: (x: [Double], y: [Double]),
+                           grid: AreaGrid, bandwidthKm: Double) -> [[Int]] {
+        let spec = grid.spec, cs = spec.cellSizeMeters
+        let h = bandwidthKm * 1000, h2 = h * h
+        var hits = [[Int]](repeating: [], count: regionCount)
+        guard regionCount > 0 else { return hits }
+        var seen: [Int32] = []
+        for i in 0..<projected.x.count {
+            let x = projected.x[i], y = projected.y[i]
+            // Rows and columns whose centres can lie within h of the event.
+            let cLo = max(0, Int(((x - h - spec.westX) / cs - 0.5).rounded(.up)))
+            let cHi = min(spec.columns - 1, Int(((x + h - spec.westX) / cs - 0.5).rounded(.down)))
+            let rLo = max(0, Int(((spec.northY - y - h) / cs - 0.5).rounded(.up)))
+            let rHi = min(spec.rows - 1, Int(((spec.northY - y + h) / cs - 0.5).rounded(.down)))
+            guard cLo <= cHi, rLo <= rHi else { continue }
+            seen.removeAll(keepingCapacity: true)
+            for r in rLo...rHi {
+                let dy = spec.northY - (Double(r) + 0.5) * cs - y
+                for c in cLo...cHi {
+                    let k = label[r * spec.columns + c]
+                    guard k >= 0, !seen.contains(k) else { continue }
+                    let dx = spec.westX + (Double(c) + 0.5) * cs - x
+                    if dx * dx + dy * dy < h2 { seen.append(k) }
                 }
             }
+            for k in seen { hits[Int(k)].append(i) }
         }
         return hits
     }

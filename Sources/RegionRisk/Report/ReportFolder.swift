@@ -98,21 +98,47 @@ public struct ReportLockedError: LocalizedError, Sendable {
     }
 }
 
+/// Where a report's run history lives: the incident store when the report reads one (table
+/// `report_run`), else `history.json` in the reports root.
+public protocol RunHistoryStore {
+    func loadHistory() throws -> RunHistory
+    func appendHistory(_ entry: RunHistory.Entry) throws
+}
+
+/// `history.json` beside the dated report folders, written atomically.
+public struct RunHistoryFile: RunHistoryStore {
+    public let url: URL
+    public init(url: URL) { self.url = url }
+    public func loadHistory() throws -> RunHistory {
+        guard FileManager.default.fileExists(atPath: url.path) else { return RunHistory(runs: []) }
+        do { return try RunHistory.parse(try Data(contentsOf: url)) } catch {
+            throw OutputError(path: url.path, reason: "unreadable run history (\(error.localizedDescription)); move it aside to start afresh")
+        }
+    }
+    public func appendHistory(_ entry: RunHistory.Entry) throws {
+        try AtomicFile.write(try loadHistory().appending(entry).json.serialized() + "\n", to: url)
+    }
+}
+
 /// What the previous runs flagged, to tell new regions from continuing and ended ones.
-///
-/// Kept as `history.json` in the reports root (written atomically). Regions are matched across
-/// runs by their outlines: a region continues when it overlaps a region flagged last time.
+/// Regions are matched across runs by their outlines: a region continues when it overlaps a
+/// region flagged last time.
 public struct RunHistory: Sendable {
     public struct Entry: Sendable {
         public var asOf: String
         public var regions: [(label: String, category: String, geometry: GeoJSONGeometry)]
+        public init(asOf: String, regions: [(label: String, category: String, geometry: GeoJSONGeometry)]) {
+            self.asOf = asOf
+            self.regions = regions
+        }
     }
 
     public var runs: [Entry]
 
-    public static func load(from url: URL) throws -> RunHistory {
-        guard FileManager.default.fileExists(atPath: url.path) else { return RunHistory(runs: []) }
-        let json = try JSONValue.parse(try Data(contentsOf: url))
+    public init(runs: [Entry]) { self.runs = runs }
+
+    public static func parse(_ data: Data) throws -> RunHistory {
+        let json = try JSONValue.parse(data)
         var runs: [Entry] = []
         for run in json["runs"]?.arrayValue ?? [] {
             var regions: [(String, String, GeoJSONGeometry)] = []
@@ -130,13 +156,12 @@ public struct RunHistory: Sendable {
         RunHistory(runs: Array((runs + [entry]).suffix(keep)))
     }
 
-    public func write(to url: URL) throws {
-        let json: JSONValue = .object([("runs", .array(runs.map { run in
+    public var json: JSONValue {
+        .object([("runs", .array(runs.map { run in
             .object([("as_of", .string(run.asOf)), ("regions", .array(run.regions.map { r in
                 .object([("label", .string(r.label)), ("category", .string(r.category)), ("geometry", r.geometry.json(decimals: 5))])
             }))])
         }))])
-        try AtomicFile.write(json.serialized() + "\n", to: url)
     }
 
     /// Compares this run's regions with the previous run's: indices of regions new since then,

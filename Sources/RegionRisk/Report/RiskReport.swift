@@ -44,7 +44,9 @@ public struct RiskReportOutcome: Sendable {
 
 public enum RiskReport {
     /// Runs the pipeline and publishes `root/<as-of>/`. The caller holds the folder's lock.
-    public static func run(_ request: RiskReportRequest, folder: ReportFolder, progress: (String) -> Void = { _ in }) throws
+    /// - Parameter history: where runs are remembered; default `history.json` in the folder.
+    public static func run(_ request: RiskReportRequest, folder: ReportFolder, history historyStore: RunHistoryStore? = nil,
+                           progress: (String) -> Void = { _ in }) throws
         -> RiskReportOutcome
     {
         var stages: [(String, Double)] = []
@@ -81,8 +83,8 @@ public enum RiskReport {
         stage("admin-1 table")
 
         // 4. Since the previous run.
-        let historyURL = folder.root.appendingPathComponent("history.json")
-        let history = try RunHistory.load(from: historyURL)
+        let historyStore = historyStore ?? RunHistoryFile(url: folder.root.appendingPathComponent("history.json"))
+        let history = try historyStore.loadHistory()
         let alerting = detection.regions.filter { $0.category == .new || $0.category == .escalating }
         let current = alerting.map { (label: label(of: $0), category: $0.category.rawValue, geometry: $0.geometry) }
         let comparison = history.compare(current)
@@ -120,7 +122,7 @@ public enum RiskReport {
             throw error
         }
         let published = try folder.publish(staging: staging, as: asOf.description)
-        try history.appending(RunHistory.Entry(asOf: asOf.description, regions: current)).write(to: historyURL)
+        try historyStore.appendHistory(RunHistory.Entry(asOf: asOf.description, regions: current))
         stage("publish")
 
         return RiskReportOutcome(folder: published, asOf: asOf, detection: detection,

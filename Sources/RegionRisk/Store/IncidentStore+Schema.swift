@@ -53,6 +53,17 @@ extension IncidentStore {
                 """)
             try db.execute(sql: secondaryIndexesSQL)
         }
+        // v2: what each report flagged, so the next report can tell new regions from continuing ones.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_run (
+                    id INTEGER PRIMARY KEY,
+                    as_of TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    regions_json TEXT NOT NULL
+                )
+                """)
+        }
         return m
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RegionRisk
 
 /// Diagnostics on standard error: human-readable lines by default, JSON lines for log collectors.
 /// Results go to files or standard output; nothing else is printed on standard output.
@@ -57,18 +58,5 @@ struct StderrLogHandler: LogHandler {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    private func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    private func jsonString(_ s: String) -> String { JSONValue.string(s).serialized() }
 }

@@ -37,3 +37,19 @@ final class ReportFolderTests: XCTestCase {
         XCTAssertEqual(c.ended, ["B"])
     }
 }
+
+final class StoreRunHistoryTests: XCTestCase {
+    func testTheStoreRemembersRunsInOrder() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rr-history-\(UUID()).sqlite").path
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try IncidentStore(path: path)
+        XCTAssertTrue(try store.loadHistory().runs.isEmpty)
+        let square = GeoJSONGeometry.polygon([[.init(0, 0), .init(1, 0), .init(1, 1), .init(0, 1), .init(0, 0)]])
+        try store.appendHistory(RunHistory.Entry(asOf: "2025-07-01", regions: [("Kayes (Kayes)", "new", square)]))
+        try store.appendHistory(RunHistory.Entry(asOf: "2025-07-08", regions: []))
+        let history = try store.loadHistory()
+        XCTAssertEqual(history.runs.map(\.asOf), ["2025-07-01", "2025-07-08"])
+        XCTAssertEqual(history.runs[0].regions.first?.label, "Kayes (Kayes)")
+        XCTAssertEqual(history.runs[0].regions.first?.geometry, square)
+    }
+}
