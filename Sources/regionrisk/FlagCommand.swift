@@ -54,6 +54,7 @@ struct FlagCommand: ParsableCommand {
         let log = Console.standard
         let loaded = try input.loadIncidents(log: log)
         let aoi = try area.loadArea()
+        log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²")
         let output: GeoJSONFeatureCollection
         if detection.method == .ehsa {
             var p = EmergingHotSpotRunParameters()
@@ -66,13 +67,14 @@ struct FlagCommand: ParsableCommand {
             p.alpha = detection.alpha
             p.falseDiscoveryRateCorrection = !noFDR
             p.excludeRegionOnlyLocations = !detection.includeRegionOnly
-            let namer: RegionNamer? = aoi.source.hasPrefix("embedded") ? try GazetteerRegionNamer.embeddedMali() : nil
-            let result = try EmergingHotSpotRegions.run(incidents: loaded.incidents, area: aoi, parameters: p, namer: namer)
+            let result = try EmergingHotSpotRegions.run(incidents: loaded.incidents, area: aoi, parameters: p,
+                                                        namer: try area.namer(for: aoi))
             log.info("emerging hot spots, \(steps) steps of \(stepDays) days from \(result.firstDay) to \(result.asOf): \(result.eventsInCube) events in the cube")
             for (category, cells) in result.categoryCellCounts { log.info("  \(category.rawValue): \(cells) cells") }
             output = EmergingHotSpotRegions.featureCollection(result, inputs: loaded.fingerprints)
         } else {
-            output = try detection.run(incidents: loaded.incidents, area: aoi, inputs: loaded.fingerprints, log: log).geoJSON
+            output = try detection.run(incidents: loaded.incidents, area: aoi, namer: try area.namer(for: aoi),
+                                       inputs: loaded.fingerprints, log: log).geoJSON
         }
         try AtomicFile.write(output.serialized(), to: URL(fileURLWithPath: out))
         log.info("wrote \(out)")

@@ -61,11 +61,10 @@ struct ReportCommand: ParsableCommand {
 
         let loaded = try input.loadIncidents(log: log)
         let aoi = try area.loadArea()
-        let embedded = aoi.source.hasPrefix("embedded")
+        log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²")
         var request = RiskReportRequest(
-            incidents: loaded.incidents, inputs: loaded.fingerprints, area: aoi,
-            adminRegions: embedded ? try AdminRegions.embeddedMali() : nil,
-            namer: embedded ? try GazetteerRegionNamer.embeddedMali() : nil, detection: detection.parameters)
+            incidents: loaded.incidents, inputs: loaded.fingerprints, area: aoi, adminRegions: try area.loadRegions(for: aoi),
+            namer: try area.namer(for: aoi), detection: detection.parameters)
         request.densityCellKm = densityCellKm
         request.densityBandwidthKm = densityBandwidthKm
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)

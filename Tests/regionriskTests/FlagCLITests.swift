@@ -53,3 +53,31 @@ final class FlagCLITests: XCTestCase {
         XCTAssertEqual(try runCLI(["flag", "--method", "ehsa", "--events", input.path, "--steps", "5", "--out", out.path]).status, 1)
     }
 }
+
+final class OtherAreaCLITests: XCTestCase {
+    /// Any area works the same way: a square "country" on the equator with two regions.
+    func testFlagOnAnotherAreaNamesItsRegions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rr-area-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let area = dir.appendingPathComponent("area.geojson"), regions = dir.appendingPathComponent("regions.geojson")
+        try #"{"type":"Feature","properties":{"name":"Squareland"},"geometry":{"type":"Polygon","coordinates":[[[10,0],[14,0],[14,4],[10,4],[10,0]]]}}"#
+            .write(to: area, atomically: true, encoding: .utf8)
+        try #"""
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"name":"West"},"geometry":{"type":"Polygon","coordinates":[[[10,0],[12,0],[12,4],[10,4],[10,0]]]}},
+            {"type":"Feature","properties":{"name":"East"},"geometry":{"type":"Polygon","coordinates":[[[12,0],[14,0],[14,4],[12,4],[12,0]]]}}]}
+            """#.write(to: regions, atomically: true, encoding: .utf8)
+        let events = dir.appendingPathComponent("events.csv")
+        try "event_id,event_date,latitude,longitude\na,2025-07-01,2.0,13.0\nb,2025-07-03,2.05,13.1\n".write(to: events, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("regions-out.geojson")
+        let r = try runCLI(["flag", "--events", events.path, "--area", area.path, "--regions", regions.path, "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as! [String: Any]
+        let props = (json["features"] as! [[String: Any]]).map { $0["properties"] as! [String: Any] }
+        XCTAssertEqual(props.count, 1)
+        XCTAssertEqual(props.first?["category"] as? String, "new")
+        XCTAssertEqual(props.first?["admin1"] as? [String], ["East"])
+        XCTAssertTrue(r.stderr.contains("Squareland"), r.stderr)
+    }
+}

@@ -50,8 +50,7 @@ struct DetectionOptions: ParsableArguments {
         var geoJSON: GeoJSONFeatureCollection
     }
 
-    func run(incidents: [Incident], area: AreaOfInterest, inputs: [JSONValue], log: Console) throws -> Outcome {
-        let namer: RegionNamer? = area.source.hasPrefix("embedded") ? try GazetteerRegionNamer.embeddedMali() : nil
+    func run(incidents: [Incident], area: AreaOfInterest, namer: RegionNamer, inputs: [JSONValue], log: Console) throws -> Outcome {
         let result = try ChangeDetector.run(incidents: incidents, area: area, parameters: parameters, namer: namer)
         for note in result.notes { log.warning(note) }
         log.info("as of \(result.asOf): \(result.eventsInRecentWindow) events in the last \(recentDays) days, \(result.eventsInBaselineWindow) in the \(baselineDays) before; \(result.cellsTested) cells tested")
