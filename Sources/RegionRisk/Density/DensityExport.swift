@@ -126,12 +126,17 @@ public enum DensityExport {
             }
         }
         try projection.inverse(x: &xs, y: &ys)
-        var out = "lon,lat,density\n"
-        out.reserveCapacity(values.count * 40)
+        var out = Array("lon,lat,density\n".utf8)
+        out.reserveCapacity(values.count * 32)
         for i in 0..<values.count {
-            out += String(format: "%.6f,%.6f,%.9g\n", xs[i], ys[i], values[i])
+            NumberText.appendFixed6(xs[i], to: &out)
+            out.append(UInt8(ascii: ","))
+            NumberText.appendFixed6(ys[i], to: &out)
+            out.append(UInt8(ascii: ","))
+            NumberText.appendShortest(values[i], to: &out)
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// ESRI ASCII grid (cells outside the area are NODATA) and the `.prj` WKT that GDAL and
@@ -147,17 +152,18 @@ public enum DensityExport {
             NODATA_value -9999
 
             """
-        out.reserveCapacity(spec.cellCount * 12)
+        var bytes = Array(out.utf8)
+        bytes.reserveCapacity(bytes.count + spec.cellCount * 8)
+        let nodata = Array("-9999".utf8)
         for r in 0..<spec.rows {
-            var line = ""
             for c in 0..<spec.columns {
                 let i = r * spec.columns + c
-                if c > 0 { line += " " }
-                line += grid.mask[i] != 0 ? String(format: "%.9g", grid.values[i]) : "-9999"
+                if c > 0 { bytes.append(UInt8(ascii: " ")) }
+                if grid.mask[i] != 0 { NumberText.appendShortest(grid.values[i], to: &bytes) } else { bytes.append(contentsOf: nodata) }
             }
-            out += line
-            out += "\n"
+            bytes.append(UInt8(ascii: "\n"))
         }
+        out = String(decoding: bytes, as: UTF8.self)
         let prj = try Projection(from: "EPSG:4326", to: spec.crs).targetCRSWKT(esri: true)
         return (out, prj)
     }
