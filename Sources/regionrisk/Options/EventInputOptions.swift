@@ -34,7 +34,7 @@ struct EventInputOptions: ParsableArguments {
 
     func loadIncidents(log: Console) throws -> Loaded {
         if let db {
-            let store = try IncidentStore(path: db)
+            let store = try IncidentStore(path: db, create: false)
             let incidents = try store.query(IncidentQuery())
             log.info("read \(incidents.count) incidents from the store \(db)")
             return Loaded(incidents: incidents,
