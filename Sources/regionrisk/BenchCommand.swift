@@ -35,15 +35,17 @@ struct BenchCommand: ParsableCommand {
     }
 
     func scenarios() throws -> [DensityScenario] {
-        func list<T>(_ text: String?, _ parse: (String) -> T?) throws -> [T]? {
+        func list<T>(_ option: String, _ text: String?, _ parse: (String) -> T?) throws -> [T]? {
             guard let text else { return nil }
             let values = text.split(separator: ",").map { parse($0.trimmingCharacters(in: .whitespaces)) }
-            guard values.allSatisfy({ $0 != nil }), !values.isEmpty else { throw ValidationError("cannot read \"\(text)\"") }
+            guard values.allSatisfy({ $0 != nil }), !values.isEmpty else {
+                throw ValidationError("\(option) \"\(text)\": expected a comma-separated list, e.g. \(option == "--kernels" ? "quartic,gaussian" : "5,2,1")")
+            }
             return values.map { $0! }
         }
-        let cells = try list(cellKm) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? [5, 2, 1]
-        let counts = try list(events) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? [10_000, 100_000, 1_000_000]
-        let shapes = try list(kernels) { KernelShape(rawValue: $0) } ?? [.quartic, .gaussian]
+        let cells = try list("--cell-km", cellKm) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? [5, 2, 1]
+        let counts = try list("--events", events) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? [10_000, 100_000, 1_000_000]
+        let shapes = try list("--kernels", kernels) { KernelShape(rawValue: $0) } ?? [.quartic, .gaussian]
         return cells.flatMap { c in counts.flatMap { n in shapes.map { DensityScenario(cellSizeKm: c, events: n, kernel: $0) } } }
     }
 

@@ -56,6 +56,9 @@ struct DensityCommand: ParsableCommand {
         guard bandwidthKm.isFinite, bandwidthKm > 0 else { throw ValidationError("--bandwidth-km must be a positive number") }
         if let breaks { _ = try parseBreaks(breaks) }
         try weighting.validate()
+        if weighting.weight == .column, input.columnOptions.weightCol == nil {
+            throw ValidationError("--weight column needs --weight-col NAME (the column holding each event's weight)")
+        }
     }
 
     func parseBreaks(_ text: String) throws -> [Double] {

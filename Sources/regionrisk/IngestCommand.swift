@@ -143,11 +143,11 @@ struct IngestCommand: ParsableCommand {
     }
 
     private func printRejected(_ s: IngestSummary, rejectsURL: URL) {
-        guard !s.rejected.isEmpty else { return }
+        guard !s.rejected.isEmpty || !s.outsideArea.isEmpty else { return }
         var text = ""
         for r in s.rejected.prefix(10) { text += "rejected: \(r)\n" }
         if s.rejected.count > 10 { text += "… and \(s.rejected.count - 10) more\n" }
-        text += "all rejected rows: \(rejectsURL.path)\n"
+        text += "all rejected and outside-area rows: \(rejectsURL.path)\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 

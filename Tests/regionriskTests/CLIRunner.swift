@@ -15,6 +15,14 @@ func productsDirectory() -> URL {
     return Bundle.main.bundleURL
 }
 
+/// A data folder for the CLI under test, empty at the start of the test run.
+let isolatedDataDirectory: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("regionrisk-tests-data-\(getpid())")
+    try? FileManager.default.removeItem(at: url)
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}()
+
 /// Runs `regionrisk` with `arguments`, optional standard input and environment additions.
 func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
             currentDirectory: URL? = nil) throws -> CLIResult {
@@ -22,6 +30,10 @@ func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: S
     process.executableURL = productsDirectory().appendingPathComponent("regionrisk")
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
+    // Hermetic: never the user's imported gazetteers or default store (tests may override).
+    env["REGIONRISK_DATA_DIR"] = isolatedDataDirectory.path
+    env["XDG_DATA_HOME"] = isolatedDataDirectory.appendingPathComponent("xdg").path
+    env["REGIONRISK_DB"] = nil
     for (k, v) in environment { env[k] = v }
     process.environment = env
     if let currentDirectory { process.currentDirectoryURL = currentDirectory }

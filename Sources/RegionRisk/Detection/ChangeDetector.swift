@@ -121,7 +121,7 @@ public enum ChangeDetector {
             let lastEvent = (recentDates + baselineHits.compactMap { baseline[$0].date }).max()
             let fatalities = recentHits.reduce(0.0) { $0 + (recent[$1].fatalities ?? 0) }
             let admin1 = namer?.admin1Names(for: geometry) ?? []
-            let places = namer?.placeNames(for: geometry, limit: 3) ?? []
+            let places = namer?.placeNames(for: geometry, limit: 4) ?? []
             let peak = comp.cells.map { recentDensity[$0] }.max() ?? 0
             var region = FlaggedRegion(
                 id: 0, category: comp.category, score: -log10(max(pMin, 1e-300)), pValue: pMin, qValue: qMin,

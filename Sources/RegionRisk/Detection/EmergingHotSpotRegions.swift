@@ -110,7 +110,7 @@ public enum EmergingHotSpotRegions {
                 category: comp.category!, cells: comp.cells, areaKm2: Double(comp.cells.count) * grid.spec.cellAreaKm2,
                 events: Int(members.reduce(0) { $0 + $1.totalCount }), trendZ: strongest?.trend.z ?? 0,
                 trendP: strongest?.trend.pValue ?? 1, finalZ: members.map(\.finalZ).max { abs($0) < abs($1) } ?? 0,
-                places: namer?.placeNames(for: geometry, limit: 3) ?? [], admin1: namer?.admin1Names(for: geometry) ?? [],
+                places: namer?.placeNames(for: geometry, limit: 4) ?? [], admin1: namer?.admin1Names(for: geometry) ?? [],
                 geometry: geometry))
         }
         let counted = Dictionary(grouping: analysis.cells, by: \.category).mapValues(\.count)

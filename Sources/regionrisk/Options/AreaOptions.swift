@@ -23,7 +23,8 @@ struct AreaOptions: ParsableArguments {
     /// plus any imported with `regionrisk gazetteer import`).
     func namer(for area: AreaOfInterest) throws -> RegionNamer {
         let gazetteer = try Gazetteer.standard(importedIn: Gazetteer.dataDirectory().appendingPathComponent("gazetteers", isDirectory: true))
-        return GazetteerRegionNamer(adminRegions: try loadRegions(for: area), gazetteer: gazetteer)
+        return GazetteerRegionNamer(adminRegions: try loadRegions(for: area), gazetteer: gazetteer,
+                                    notable: Set(try Gazetteer.embeddedMali().places.map(\.geonameID)))
     }
 
     func loadArea() throws -> AreaOfInterest {
