@@ -104,7 +104,8 @@ struct GeocodeCommand: ParsableCommand {
     static func read(_ path: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
+            // An unreadable file is a failure (exit 1), not a usage error.
+            throw commandFailure("cannot read \(path): \(error.localizedDescription)", code: 1)
         }
     }
 
