@@ -7,20 +7,13 @@ import Foundation
 /// (lon −12.3…4.3, lat 10.1…25.0); dates uniform over 2023–2024. Same (count, seed) → same events.
 /// Not bit-identical to the Python generator (different random streams), statistically alike.
 public enum SyntheticIncidents {
-    /// (name, lat, lon, relative weight, spread σ in km), as in the peer harness.
-    static let towns: [(String, Double, Double, Double, Double)] = [
-        ("Bamako", 12.65, -8.00, 0.14, 15.0), ("Mopti", 14.49, -4.20, 0.14, 35.0),
-        ("Gao", 16.27, -0.04, 0.11, 30.0), ("Timbuktu", 16.77, -3.01, 0.09, 30.0),
-        ("Kidal", 18.44, 1.41, 0.06, 40.0), ("Kayes", 14.45, -11.44, 0.04, 25.0),
-        ("Segou", 13.43, -6.26, 0.10, 30.0), ("Sikasso", 11.32, -5.67, 0.05, 25.0),
-        ("Menaka", 15.92, 2.40, 0.10, 35.0), ("Nioro du Sahel", 15.23, -9.59, 0.05, 25.0),
-        ("Dioura", 14.85, -5.25, 0.12, 20.0),
-    ]
+    /// The peer harness's towns (`ACLEDFileGenerator.towns`: one table for both generators).
+    static var towns: [ACLEDFileGenerator.Town] { ACLEDFileGenerator.towns }
     static let bbox = (lonMin: -12.3, lonMax: 4.3, latMin: 10.1, latMax: 25.0)
 
     public static func generate(count: Int, seed: UInt64 = 20240601) -> [Incident] {
         var rng = SplitMix64(seed: seed)
-        let totalWeight = towns.reduce(0) { $0 + $1.3 }
+        let weights = towns.map(\.weight)
         let start = CivilDate(year: 2023, month: 1, day: 1)!
         let types = ["Battles", "Violence against civilians", "Explosions/Remote violence", "Strategic developments"]
         var out: [Incident] = []
@@ -32,17 +25,12 @@ public enum SyntheticIncidents {
                 lat = bbox.latMin + rng.nextDouble() * (bbox.latMax - bbox.latMin)
                 place = "Rural"
             } else {
-                var pick = rng.nextDouble() * totalWeight
-                var t = towns[towns.count - 1]
-                for town in towns {
-                    pick -= town.3
-                    if pick < 0 { t = town; break }
-                }
+                let t = towns[rng.pick(weights: weights)]
                 repeat {
-                    lat = t.1 + rng.nextGaussian() * t.4 / 111.32
-                    lon = t.2 + rng.nextGaussian() * t.4 / (111.32 * cos(t.1 * .pi / 180))
+                    lat = t.lat + rng.nextGaussian() * t.spreadKm / 111.32
+                    lon = t.lon + rng.nextGaussian() * t.spreadKm / (111.32 * cos(t.lat * .pi / 180))
                 } while lon < bbox.lonMin || lon > bbox.lonMax || lat < bbox.latMin || lat > bbox.latMax
-                place = t.0
+                place = t.name
             }
             let type = types[Int(rng.nextDouble() * Double(types.count)) % types.count]
             out.append(Incident(source: "synthetic", sourceEventID: String(format: "SYN%07d", i + 1),

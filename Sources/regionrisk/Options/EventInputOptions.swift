@@ -29,7 +29,6 @@ struct EventInputOptions: ParsableArguments {
         var incidents: [Incident]
         /// What was read, for output metadata: path, SHA-256, rows.
         var fingerprints: [JSONValue]
-        var description: String
     }
 
     func loadIncidents(log: Console) throws -> Loaded {
@@ -38,8 +37,7 @@ struct EventInputOptions: ParsableArguments {
             let incidents = try store.query(IncidentQuery())
             log.info("read \(incidents.count) incidents from the store \(db)")
             return Loaded(incidents: incidents,
-                          fingerprints: [["store": .string(db), "events": .number(Double(incidents.count))]],
-                          description: "store \(db)")
+                          fingerprints: [["store": .string(db), "events": .number(Double(incidents.count))]])
         }
         let url = events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
         if events == nil { log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)") }
@@ -55,7 +53,6 @@ struct EventInputOptions: ParsableArguments {
         return Loaded(incidents: result.incidents,
                       fingerprints: [["file": .string(name), "sha256": .string(try FileFingerprint.sha256Hex(of: url)),
                                       "rows": .number(Double(result.rowsRead)), "events": .number(Double(result.incidents.count)),
-                                      "rejected": .number(Double(result.rejected.count))]],
-                      description: name)
+                                      "rejected": .number(Double(result.rejected.count))]])
     }
 }
