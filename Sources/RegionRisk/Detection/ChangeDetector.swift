@@ -21,7 +21,8 @@ public enum ChangeDetector {
         guard p.alpha > 0, p.alpha < 1 else { throw DetectionError("alpha must be between 0 and 1") }
         let dated = incidents.filter { $0.date != nil }
         let undated = incidents.count - dated.count
-        guard let latest = dated.map({ $0.date! }).max() else {
+        let dates = dated.map { $0.date! }
+        guard let latest = dates.max(), let first = dates.min() else {
             throw DetectionError("no dated events: the detection needs event dates to form its windows")
         }
         let asOf = p.asOf ?? latest
@@ -29,10 +30,10 @@ public enum ChangeDetector {
         var notes: [String] = []
         let recentStart = asOf.adding(days: -(p.recentDays - 1))
         let baselineStart = recentStart.adding(days: -p.baselineDays)
-        if let first = dated.map({ $0.date! }).min(), first > baselineStart {
+        if first > baselineStart {
             notes.append("the data start on \(first), after the baseline window opens (\(baselineStart)): the baseline covers fewer days than stated, so \"quiet before\" is weaker evidence")
         }
-        if asOf < (dated.map { $0.date! }.min()!) {
+        if asOf < first {
             notes.append("the as-of date \(asOf) is before the first event: nothing to flag")
         }
 
@@ -51,15 +52,18 @@ public enum ChangeDetector {
 
         // Counts within the bandwidth: a uniform kernel × πh² is exactly the number of events
         // closer than h (the engine is exact for it).
-        let recentCounts = try counts(of: recent, grid: grid, bandwidthKm: p.bandwidthKm)
-        let baselineCounts = try counts(of: baseline, grid: grid, bandwidthKm: p.bandwidthKm)
+        // Each window is projected once; everything below works on those coordinates.
         let recentProjected = try grid.project(recent.map(\.location))
         let baselineProjected = try grid.project(baseline.map(\.location))
+        let recentCounts = try counts(recentProjected, grid: grid, bandwidthKm: p.bandwidthKm)
+        let baselineCounts = try counts(baselineProjected, grid: grid, bandwidthKm: p.bandwidthKm)
         // Novelty is judged at the event: a recent event is new when no baseline event lies
         // within the bandwidth of it. Judged at cells alone, an attack 3 km from last month's
         // would light a crescent of "new" cells on its far side, just out of reach of the old one.
         let isNewEvent = newEventFlags(recent: recentProjected, baseline: baselineProjected, bandwidthKm: p.bandwidthKm)
-        let newRecentCounts = try counts(of: zip(recent, isNewEvent).filter(\.1).map(\.0), grid: grid, bandwidthKm: p.bandwidthKm)
+        let newIndices = isNewEvent.indices.filter { isNewEvent[$0] }
+        let newRecentCounts = try counts((newIndices.map { recentProjected.x[$0] }, newIndices.map { recentProjected.y[$0] }),
+                                         grid: grid, bandwidthKm: p.bandwidthKm)
         let recentDensity = try DensityEngine.compute(
             events: ProjectedEvents(x: recentProjected.x, y: recentProjected.y), grid: grid.spec, kernel: .quartic,
             bandwidthKm: p.bandwidthKm).values
@@ -168,9 +172,8 @@ public enum ChangeDetector {
     }
 
     /// Events closer than the bandwidth to each cell centre (exact integers).
-    static func counts(of events: [Incident], grid: AreaGrid, bandwidthKm: Double) throws -> [Int] {
-        guard !events.isEmpty else { return [Int](repeating: 0, count: grid.spec.cellCount) }
-        let projected = try grid.project(events.map(\.location))
+    static func counts(_ projected: (x: [Double], y: [Double]), grid: AreaGrid, bandwidthKm: Double) throws -> [Int] {
+        guard !projected.x.isEmpty else { return [Int](repeating: 0, count: grid.spec.cellCount) }
         let density = try DensityEngine.compute(events: ProjectedEvents(x: projected.x, y: projected.y), grid: grid.spec,
                                                 kernel: .uniform, bandwidthKm: bandwidthKm).values
         let area = Double.pi * bandwidthKm * bandwidthKm

@@ -6,19 +6,23 @@ public struct AreaOfInterest: Sendable {
     public var name: String
     /// Polygon or MultiPolygon, (lon, lat), valid.
     public var boundary: GeoJSONGeometry
-    /// Where the boundary came from (a path, or "embedded").
+    /// Where the boundary came from (a path, or "embedded: …").
     public var source: String
+    /// True for the embedded Mali default, whose admin-1 regions and gazetteer ship with RegionRisk.
+    public var isEmbeddedDefault: Bool
 
-    public init(name: String, boundary: GeoJSONGeometry, source: String) {
+    public init(name: String, boundary: GeoJSONGeometry, source: String, isEmbeddedDefault: Bool = false) {
         self.name = name
         self.boundary = boundary
         self.source = source
+        self.isEmbeddedDefault = isEmbeddedDefault
     }
 
     /// Mali's outline (Digital Chart of the World, via Debian's gmt-dcw), the embedded default.
     public static func embeddedMali() throws -> AreaOfInterest {
         var area = try load(from: EmbeddedGeodata.url("boundary.geojson"), name: "Mali")
         area.source = "embedded: Geodata/mali/boundary.geojson"
+        area.isEmbeddedDefault = true
         return area
     }
 

@@ -109,8 +109,9 @@ public enum RiskReport {
                 try AtomicFile.write(Admin1Summary.geoJSON(admin1, regions: regions, metadata: meta).serialized(),
                                      to: staging.appendingPathComponent("admin1.geojson"))
             }
-            let document = makeDocument(request: request, detection: detection, densityClasses: classes, admin1: admin1,
-                                        comparison: comparison, current: current, excludedFromDensity: density.excluded.count)
+            let document = makeDocument(request: request, detection: detection, windowEvents: windowEvents, densityClasses: classes,
+                                        admin1: admin1, comparison: comparison, current: current,
+                                        excludedFromDensity: density.excluded.count)
             try AtomicFile.write(HTMLReport.render(document), to: staging.appendingPathComponent("report.html"))
             try AtomicFile.write(MarkdownReport.render(document), to: staging.appendingPathComponent("report.md"))
             stage("render")
@@ -136,7 +137,8 @@ public enum RiskReport {
         return r.admin1.isEmpty ? places : "\(places) (\(r.admin1.joined(separator: ", ")))"
     }
 
-    static func makeDocument(request: RiskReportRequest, detection: ChangeDetectionResult, densityClasses: [DensityClassPolygon],
+    static func makeDocument(request: RiskReportRequest, detection: ChangeDetectionResult, windowEvents: [Incident],
+                             densityClasses: [DensityClassPolygon],
                              admin1: [Admin1Summary], comparison: (previousAsOf: String?, new: [Int], continuing: [Int], ended: [String]),
                              current: [(label: String, category: String, geometry: GeoJSONGeometry)],
                              excludedFromDensity: Int) -> ReportDocument {
@@ -162,7 +164,6 @@ public enum RiskReport {
         var notes = detection.notes
         if excludedFromDensity > 0 { notes.append("\(excludedFromDensity) events located only to a region were left out of the density map") }
         let recentStart = detection.asOf.adding(days: -(p.recentDays - 1))
-        let inWindows = request.incidents.filter { ($0.date.map { $0 >= recentStart.adding(days: -p.baselineDays) && $0 <= detection.asOf }) ?? false }
         return ReportDocument(
             title: request.title ?? "Region risk report: \(request.area.name)", areaName: request.area.name, asOf: detection.asOf,
             generatedAt: ISO8601DateFormatter().string(from: Date()),
@@ -170,7 +171,7 @@ public enum RiskReport {
             outline: request.area.boundary,
             regionBorders: request.adminRegions?.regions.map { NamedGeometry(name: $0.name, geometry: $0.geometry) } ?? [],
             densityClasses: classes, flaggedRegions: flagged,
-            incidents: inWindows.map { ReportIncident(location: $0.location, isRecent: $0.date! >= recentStart) },
+            incidents: windowEvents.map { ReportIncident(location: $0.location, isRecent: $0.date! >= recentStart) },
             admin1Rows: rows, changesSinceLastRun: changes, notes: notes,
             parameters: [
                 ReportParameter("method", "quiet-to-active, exact conditional rate test, Benjamini–Hochberg q-values"),

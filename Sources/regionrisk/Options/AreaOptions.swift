@@ -16,7 +16,7 @@ struct AreaOptions: ParsableArguments {
     /// The admin-1 regions: `--regions`, else Mali's with the embedded Mali area, else none.
     func loadRegions(for area: AreaOfInterest) throws -> AdminRegions? {
         if let regions { return try AdminRegions.load(from: URL(fileURLWithPath: regions)) }
-        return area.source.hasPrefix("embedded") ? try AdminRegions.embeddedMali() : nil
+        return area.isEmbeddedDefault ? try AdminRegions.embeddedMali() : nil
     }
 
     /// Names flagged regions from the admin-1 regions and the gazetteer (the embedded Mali places
