@@ -34,8 +34,10 @@ enum GaussianTransform {
         let lattice = max(1, Int((0.5 * sigma).rounded(.down)))
         let b = Double(lattice) / (2 * sigma)
         guard sigma >= 2, b <= 0.3 else {
-            // σ under two cells: the support is tiny, direct summation is cheap and exact.
-            return (direct(events: events, grid: grid, sigmaKm: sigmaKm, threads: threads), 0)
+            // σ under two cells: the support is tiny and direct summation is cheap; only the
+            // contributions beyond ρσ are dropped.
+            let truncation = events.weights.reduce(0, +) * exp(-0.5 * cutoffSigmas * cutoffSigmas) * norm
+            return (direct(events: events, grid: grid, sigmaKm: sigmaKm, threads: threads), truncation)
         }
         let terms = taylorTerms(halfSpacingSigmas: b, reachSigmas: cutoffSigmas + b)
         let eps = remainderBound(terms: terms, halfSpacingSigmas: b, reachSigmas: cutoffSigmas + b)
@@ -181,7 +183,7 @@ enum GaussianTransform {
         return best
     }
 
-    /// Exact summation within ρσ, for σ under two cells.
+    /// Summation within ρσ (exact there), for σ under two cells.
     static func direct(events: ProjectedEvents, grid: GridSpec, sigmaKm: Double, threads: Int) -> [Double] {
         let ev = DensityEngine.CellUnitEvents(events, grid: grid)
         let cols = grid.columns
