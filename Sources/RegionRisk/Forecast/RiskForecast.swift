@@ -84,7 +84,13 @@ public enum RiskForecaster {
         }
         let asOf = p.asOf
         var notes: [String] = []
-        var past = incidents.filter { $0.date.map { $0 <= asOf } ?? false }
+        // A canonical order, so the result does not depend on the order of the input rows.
+        var past = incidents.filter { $0.date.map { $0 <= asOf } ?? false }.sorted { a, b in
+            if a.date! != b.date! { return a.date! < b.date! }
+            if a.location.lon != b.location.lon { return a.location.lon < b.location.lon }
+            if a.location.lat != b.location.lat { return a.location.lat < b.location.lat }
+            return (a.source, a.sourceEventID) < (b.source, b.sourceEventID)
+        }
         if p.excludeRegionOnlyLocations {
             let before = past.count
             past.removeAll { $0.locationPrecision == .regionOnly }
@@ -143,10 +149,9 @@ public enum RiskForecaster {
     ///
     /// The mean intensity m obeys the linear renewal equation m = μ·b + history + α·(g ⊛ f ⊛ m).
     /// With the exponential delay this is a first-order equation for Z, the pending triggered
-    /// mass per cell (triggered rate ωZ): dZ/dt = −ωZ + α·(f ⊛ m). It is integrated day by day,
-    /// exactly for an input constant over the day; the day's mean input is found by one
-    /// fixed-point pass from the rate at the start of the day. f ⊛ is the cell-integrated
-    /// Gaussian σ; offspring outside the area are dropped, as in the fit.
+    /// mass per cell (triggered rate ωZ): dZ/dt = −ωZ + α·(f ⊛ m), integrated in steps (see
+    /// `integrate`). f ⊛ is the cell-integrated Gaussian σ; offspring outside the area are
+    /// dropped, as in the fit.
     static func expectedCounts(fit: SelfExcitingFit, grid: AreaGrid, horizonDays: Int) throws -> (background: [Double], triggered: [Double]) {
         let spec = grid.spec
         let n = spec.cellCount
@@ -227,6 +232,9 @@ public enum RiskForecaster {
     }
 
     /// Integrates the mean-intensity equation over `days` days; returns expected events per cell.
+    /// Steps last a quarter of the mean delay (at least 1 day, at most the horizon): within a step
+    /// the decay is exact for a constant input, and the step's input is corrected once from its
+    /// start-of-step guess.
     static func integrate(source: [Double], initial: [Double], alpha a: Double, omega w: Double, taps: [Double],
                           mask: [UInt8], columns: Int, rows: Int, days: Int) -> [Double] {
         let n = source.count
@@ -236,26 +244,33 @@ public enum RiskForecaster {
             for i in 0..<n { total[i] = source[i] * Double(days) }
             return total
         }
-        let decay = exp(-w), gain = -expm1(-w)  // e^{−ω}, 1 − e^{−ω}
-        let lagged = 1 - gain / w  // ∫₀¹ (1 − e^{−ω(1−u)}) du: share of a day's input triggered within the day
-        for _ in 0..<days {
-            // First guess of the day's mean rate: the rate at the start of the day.
-            var rate = [Double](repeating: 0, count: n)
-            for i in 0..<n { rate[i] = source[i] + z[i] * gain }
-            var dayCount = rate
-            for _ in 0..<1 {
+        let horizon = Double(days)
+        let stepDays = min(horizon, max(1, 0.25 / w))
+        var elapsed = 0.0
+        var rate = [Double](repeating: 0, count: n), count = [Double](repeating: 0, count: n)
+        while elapsed < horizon - 1e-9 {
+            let dt = min(stepDays, horizon - elapsed)
+            elapsed += dt
+            let decay = exp(-w * dt), gain = -expm1(-w * dt)  // e^{−ωΔ}, 1 − e^{−ωΔ}
+            let lagged = dt - gain / w  // events within the step from one unit of input per day
+            // First guess of the step's mean rate per day: what is pending, spread over the step.
+            for i in 0..<n { rate[i] = source[i] + z[i] * gain / dt }
+            for pass in 0..<2 {
                 let spread = convolve(rate, taps: taps, columns: columns, rows: rows)
-                for i in 0..<n {
-                    let input = mask[i] != 0 ? a * spread[i] : 0
-                    dayCount[i] = source[i] + z[i] * gain + input * lagged
-                    rate[i] = dayCount[i]
+                if pass == 0 {
+                    for i in 0..<n {
+                        let input = mask[i] != 0 ? a * spread[i] : 0
+                        count[i] = source[i] * dt + z[i] * gain + input * lagged
+                        rate[i] = count[i] / dt
+                    }
+                } else {
+                    // The corrected input feeds both the step's events and what stays pending.
+                    for i in 0..<n {
+                        let input = mask[i] != 0 ? a * spread[i] : 0
+                        total[i] += source[i] * dt + z[i] * gain + input * lagged
+                        z[i] = z[i] * decay + input * gain / w
+                    }
                 }
-            }
-            let spread = convolve(rate, taps: taps, columns: columns, rows: rows)
-            for i in 0..<n {
-                let input = mask[i] != 0 ? a * spread[i] : 0
-                total[i] += dayCount[i]
-                z[i] = z[i] * decay + input * gain / w
             }
         }
         return total

@@ -55,9 +55,9 @@ public struct SelfExcitingFit: Sendable {
             (points.xKm.max()! - points.xKm.min()!), (points.yKm.max()! - points.yKm.min()!), grid.cellSizeMeters / 1000)
         let cellArea = grid.cellAreaKm2
         var weights = [Double](repeating: 1, count: n)
-        var theta = SelfExcitingParameters(muPerDay: 0.5 * Double(n) / duration, alpha: 0.5, omegaPerDay: 7 / min(duration, 180),
-                                           sigmaKm: min(extentKm, 50) / 5)
-        var lag = min(duration, 180.0), dist = min(extentKm, 50.0)
+        var theta = SelfExcitingParameters(muPerDay: 0.5 * Double(n) / duration, alpha: 0.5, omegaPerDay: 7 / min(duration, 60),
+                                           sigmaKm: min(extentKm, 20) / 4)
+        var lag = min(duration, 60.0), dist = min(extentKm, 20.0)
         var result: SelfExcitingFitter.EMResult?
         var fitter: SelfExcitingFitter?
         var bandwidth = minimumBandwidthKm
@@ -65,7 +65,7 @@ public struct SelfExcitingFit: Sendable {
         var mass = 1.0
         var notes: [String] = []
         var usedWeights = weights
-        for _ in 0..<2 {
+        for pass in 0..<2 {
             let selected = try BackgroundDensity.selectBandwidth(xKm: points.xKm, yKm: points.yKm, weights: weights,
                                                                  minimumKm: minimumBandwidthKm, maximumKm: extentKm / 2)
             bandwidth = selected.bandwidthKm
@@ -83,7 +83,8 @@ public struct SelfExcitingFit: Sendable {
             var widenings = 0
             while true {
                 f.buildPairs(maxLagDays: lag, maxDistanceKm: dist)
-                em = f.fitEM(initial: theta)
+                // The first pass only needs to be close: its weights feed the second's background.
+                em = f.fitEM(initial: theta, tolerance: pass == 0 ? 1e-4 : 1e-6)
                 theta = em.parameters
                 let lagShort = theta.alpha > 1e-6 && theta.omegaPerDay * lag < 7 && lag < duration
                 let distShort = theta.alpha > 1e-6 && dist < 3.72 * theta.sigmaKm && dist < extentKm

@@ -18,9 +18,15 @@ public struct SpaceTimePoints: Sendable, Equatable {
 
     public var count: Int { tDays.count }
 
-    /// The points sorted by time (stable), so index order is time order.
+    /// The points sorted by time, ties by x then y: index order is time order, and the same set of
+    /// points gives the same order (and the same sums, to the bit) whatever order it came in.
     func sortedByTime() -> SpaceTimePoints {
-        let order = tDays.indices.sorted { tDays[$0] < tDays[$1] || (tDays[$0] == tDays[$1] && $0 < $1) }
+        let order = tDays.indices.sorted { a, b in
+            if tDays[a] != tDays[b] { return tDays[a] < tDays[b] }
+            if xKm[a] != xKm[b] { return xKm[a] < xKm[b] }
+            if yKm[a] != yKm[b] { return yKm[a] < yKm[b] }
+            return a < b
+        }
         return SpaceTimePoints(xKm: order.map { xKm[$0] }, yKm: order.map { yKm[$0] }, tDays: order.map { tDays[$0] })
     }
 }
