@@ -23,7 +23,7 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
-    @OptionGroup var area: AreaOptions
+    @OptionGroup var area: AnalysisAreaOptions
 
     @Option(help: "First origin: month-ends on or after this day (default: 180 days after the first event).")
     var from: String?
@@ -69,33 +69,32 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        try log.reportingFailure {
-            let loaded = try input.loadIncidents(log: log)
-            let dates = loaded.incidents.compactMap(\.date)
-            guard let first = dates.min(), let last = dates.max() else { throw ForecastError.tooFewEvents(0) }
-            let start = from.flatMap { CivilDate(parsing: $0) } ?? first.adding(days: 180)
-            let end = to.flatMap { CivilDate(parsing: $0) } ?? last.adding(days: -horizonDays)
-            let aoi = try area.loadArea()
-            var p = BacktestParameters(from: start, to: end)
-            p.horizonDays = horizonDays
-            p.cellSizeKm = cellKm
-            p.distanceKm = distanceKm
-            p.randomDraws = randomDraws
-            p.seed = seed
-            p.includeNewFlags = !noNew
-            log.info("back-test over \(p.origins.count) month-ends from \(start) to \(end), \(horizonDays)-day outcomes, \(cellKm) km cells")
-            let result = try Backtester.run(incidents: loaded.incidents, area: aoi, parameters: p) { o in
-                if let note = o.note { log.warning("\(o.asOf): \(note)") } else {
-                    log.info(String(format: "%@: %d events fitted, expected %.3g, observed %d (%d onsets in %d quiet cells)",
-                                    o.asOf.description, o.eventsFitted, o.expectedTotal, o.outcomeEvents, o.onsetEvents, o.quietCells))
-                }
+        let loaded = try input.loadIncidents(log: log)
+        let dates = loaded.incidents.compactMap(\.date)
+        guard let first = dates.min(), let last = dates.max() else { throw ForecastError.tooFewEvents(0) }
+        let start = from.flatMap { CivilDate(parsing: $0) } ?? first.adding(days: 180)
+        let end = to.flatMap { CivilDate(parsing: $0) } ?? last.adding(days: -horizonDays)
+        let run = try area.analysisRun(log: log)
+        let aoi = run.area
+        var p = BacktestParameters(from: start, to: end)
+        p.horizonDays = horizonDays
+        p.cellSizeKm = cellKm
+        p.distanceKm = distanceKm
+        p.randomDraws = randomDraws
+        p.seed = seed
+        p.includeNewFlags = !noNew
+        log.info("back-test over \(p.origins.count) month-ends from \(start) to \(end), \(horizonDays)-day outcomes, \(cellKm) km cells")
+        let result = try Backtester.run(run, incidents: loaded.incidents, parameters: p) { o in
+            if let note = o.note { log.warning("\(o.asOf): \(note)") } else {
+                log.info(String(format: "%@: %d events fitted, expected %.3g, observed %d (%d onsets in %d quiet cells)",
+                                o.asOf.description, o.eventsFitted, o.expectedTotal, o.outcomeEvents, o.onsetEvents, o.quietCells))
             }
-            let document = BacktestReport.json(result, inputs: loaded.fingerprints)
-            if json { print(document.serialized(pretty: true)) } else { print(BacktestReport.table(result), terminator: "") }
-            if let html {
-                try AtomicFile.write(BacktestReport.html(result, title: "Back-test: \(aoi.name)"), to: URL(fileURLWithPath: html))
-                log.info("wrote \(html)")
-            }
+        }
+        let document = BacktestReport.json(result, inputs: loaded.fingerprints)
+        if json { print(document.serialized(pretty: true)) } else { print(BacktestReport.table(result), terminator: "") }
+        if let html {
+            try AtomicFile.write(BacktestReport.html(result, title: "Back-test: \(aoi.name)"), to: URL(fileURLWithPath: html))
+            log.info("wrote \(html)")
         }
     }
 }

@@ -30,7 +30,7 @@ struct RiskCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
-    @OptionGroup var area: AreaOptions
+    @OptionGroup var area: AnalysisAreaOptions
 
     @Option(name: .customLong("as-of"), help: "Fit on events up to this day, YYYY-MM-DD (default: the latest event date).")
     var asOf: String?
@@ -63,51 +63,52 @@ struct RiskCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        try log.reportingFailure {
-            let started = Date()
-            let loaded = try input.loadIncidents(log: log)
-            guard let date = asOf.flatMap({ CivilDate(parsing: $0) }) ?? loaded.incidents.compactMap(\.date).max() else {
-                throw ForecastError.tooFewEvents(0)
-            }
-            let grid = try area.makeGrid(cellSizeKm: cellKm, log: log)
-            var p = RiskForecastParameters(asOf: date)
-            p.horizonDays = horizonDays
-            p.cellSizeKm = cellKm
-            p.quietDistanceKm = quietKm
-            p.excludeRegionOnlyLocations = !includeRegionOnly
-            let forecast = try RiskForecaster.run(incidents: loaded.incidents, grid: grid, parameters: p)
-            for note in forecast.notes { log.warning(note) }
-            let fit = forecast.fit
-            let se = fit.standardErrors.map { $0.map { String(format: "%.3g", $0) } ?? "n/a" }
-            log.info(String(format: "fit on %d events up to %@: μ = %.4g/day (SE %@), α = %.3g (SE %@), mean delay %.3g days (ω SE %@), σ = %.3g km (SE %@); background bandwidth %.3g km; %d EM iterations",
-                            forecast.eventsUsed, date.description, fit.parameters.muPerDay, se[0], fit.parameters.alpha, se[1],
-                            1 / fit.parameters.omegaPerDay, se[2], fit.parameters.sigmaKm, se[3], fit.backgroundBandwidthKm, fit.emIterations))
-            let metadata: [(String, JSONValue)] = [("software", RunMetadata.software)] + forecast.metadata + [
-                ("area", .object([("name", .string(grid.area.name)), ("source", .string(grid.area.source))])),
-                ("grid", .object([
-                    ("crs", .string(grid.spec.crs)), ("columns", .number(Double(grid.spec.columns))),
-                    ("rows", .number(Double(grid.spec.rows))), ("cell_m", .number(grid.spec.cellSizeMeters)),
-                    ("cells_in_area", .number(Double(grid.cellsInside))),
-                ])),
-                ("inputs", .array(loaded.fingerprints)),
-            ]
-            let url = URL(fileURLWithPath: out)
-            let sidecar = URL(fileURLWithPath: out + ".json")
-            switch format {
-            case .csv:
-                try AtomicFile.write(RiskForecastExport.sidecar(metadata: metadata), to: sidecar)
-                try AtomicFile.write(try RiskForecastExport.csv(forecast), to: url)
-            case .geojson:
-                try AtomicFile.write(try RiskForecastExport.geoJSON(forecast, metadata: metadata).serialized(), to: url)
-            case .asc:
-                let ascii = try RiskForecastExport.esriASCII(forecast)
-                try AtomicFile.write(RiskForecastExport.sidecar(metadata: metadata), to: sidecar)
-                try AtomicFile.write(ascii.prj, to: url.deletingPathExtension().appendingPathExtension("prj"))
-                try AtomicFile.write(ascii.grid, to: url)
-            }
-            log.info(String(format: "expected %.3g events in the %d days after %@ over %d cells; wrote %@ in %.2f s",
-                            forecast.expected.reduce(0, +), horizonDays, date.description, grid.cellsInside, url.path,
-                            Date().timeIntervalSince(started)))
+        let started = Date()
+        let loaded = try input.loadIncidents(log: log)
+        guard let date = asOf.flatMap({ CivilDate(parsing: $0) }) ?? loaded.incidents.compactMap(\.date).max() else {
+            throw ForecastError.tooFewEvents(0)
         }
+        let run = try area.analysisRun(log: log)
+        let grid = try run.grid(cellSizeKm: cellKm)
+        log.info("\(grid.cellsInside) cells of \(cellKm) km inside, grid \(grid.spec.columns)×\(grid.spec.rows)")
+        var p = RiskForecastParameters(asOf: date)
+        p.horizonDays = horizonDays
+        p.cellSizeKm = cellKm
+        p.quietDistanceKm = quietKm
+        p.excludeRegionOnlyLocations = !includeRegionOnly
+        let forecast = try RiskForecaster.run(incidents: loaded.incidents, grid: grid, parameters: p)
+        for note in forecast.notes { log.warning(note) }
+        let fit = forecast.fit
+        let se = fit.standardErrors.map { $0.map { String(format: "%.3g", $0) } ?? "n/a" }
+        log.info(String(format: "fit on %d events up to %@: μ = %.4g/day (SE %@), α = %.3g (SE %@), mean delay %.3g days (ω SE %@), σ = %.3g km (SE %@); background bandwidth %.3g km; %d EM iterations",
+                        forecast.eventsUsed, date.description, fit.parameters.muPerDay, se[0], fit.parameters.alpha, se[1],
+                        1 / fit.parameters.omegaPerDay, se[2], fit.parameters.sigmaKm, se[3], fit.backgroundBandwidthKm, fit.emIterations))
+        let metadata: [(String, JSONValue)] = [("software", RunMetadata.software)] + forecast.metadata + [
+            ("area", .object([("name", .string(grid.area.name)), ("source", .string(grid.area.source))])),
+            ("grid", .object([
+                ("crs", .string(grid.spec.crs)), ("columns", .number(Double(grid.spec.columns))),
+                ("rows", .number(Double(grid.spec.rows))), ("cell_m", .number(grid.spec.cellSizeMeters)),
+                ("cells_in_area", .number(Double(grid.cellsInside))),
+            ])),
+            ("crs", run.crsJSON),
+            ("inputs", .array(loaded.fingerprints)),
+        ]
+        let url = URL(fileURLWithPath: out)
+        let sidecar = URL(fileURLWithPath: out + ".json")
+        switch format {
+        case .csv:
+            try AtomicFile.write(RiskForecastExport.sidecar(metadata: metadata), to: sidecar)
+            try AtomicFile.write(try RiskForecastExport.csv(forecast), to: url)
+        case .geojson:
+            try AtomicFile.write(try RiskForecastExport.geoJSON(forecast, metadata: metadata).serialized(), to: url)
+        case .asc:
+            let ascii = try RiskForecastExport.esriASCII(forecast)
+            try AtomicFile.write(RiskForecastExport.sidecar(metadata: metadata), to: sidecar)
+            try AtomicFile.write(ascii.prj, to: url.deletingPathExtension().appendingPathExtension("prj"))
+            try AtomicFile.write(ascii.grid, to: url)
+        }
+        log.info(String(format: "expected %.3g events in the %d days after %@ over %d cells; wrote %@ in %.2f s",
+                        forecast.expected.reduce(0, +), horizonDays, date.description, grid.cellsInside, url.path,
+                        Date().timeIntervalSince(started)))
     }
 }

@@ -1,5 +1,10 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGrid
+@testable import RegionRiskReport
 
 /// A square area near the equator and simulated incidents on it, for forecast and back-test tests.
 enum SquareScenario {
@@ -37,14 +42,14 @@ final class RiskForecastTests: XCTestCase {
         let asOf = SquareScenario.day0.adding(days: 700)
         var p = RiskForecastParameters(asOf: asOf)
         p.horizonDays = 60
-        let reference = try RiskForecaster.run(incidents: incidents, area: SquareScenario.area, parameters: p)
+        let reference = try RiskForecaster.run(try AnalysisRun(area: SquareScenario.area), incidents: incidents, parameters: p)
         var altered = incidents.filter { $0.date! <= asOf }
         var rng = SplitMix64(seed: 99)
         for k in 0..<300 {
             altered.append(Incident(source: "future", sourceEventID: "f\(k)", date: asOf.adding(days: 1 + k % 200),
                                     location: LonLat(lon: rng.nextDouble() * 4, lat: 8 + rng.nextDouble() * 4), locationPrecision: .exact))
         }
-        let other = try RiskForecaster.run(incidents: altered.shuffled(using: &rng), area: SquareScenario.area, parameters: p)
+        let other = try RiskForecaster.run(try AnalysisRun(area: SquareScenario.area), incidents: altered.shuffled(using: &rng), parameters: p)
         XCTAssertEqual(reference.fit.parameters, other.fit.parameters)
         XCTAssertTrue(reference.expected == other.expected, "expected counts differ")
         XCTAssertEqual(reference.eventsUsed, incidents.filter { $0.date! <= asOf }.count)
@@ -56,7 +61,7 @@ final class RiskForecastTests: XCTestCase {
         let incidents = try SquareScenario.incidents(days: 700, seed: 8)
         var p = RiskForecastParameters(asOf: SquareScenario.day0.adding(days: 699))
         p.horizonDays = 90
-        let forecast = try RiskForecaster.run(incidents: incidents, area: SquareScenario.area, parameters: p)
+        let forecast = try RiskForecaster.run(try AnalysisRun(area: SquareScenario.area), incidents: incidents, parameters: p)
         let fit = forecast.fit, theta = fit.parameters
         let spec = forecast.grid.spec
         func inside(_ x: Double, _ y: Double) -> Bool {
@@ -111,7 +116,7 @@ final class RiskForecastTests: XCTestCase {
         var p = BacktestParameters(from: SquareScenario.day0.adding(days: 1050), to: SquareScenario.day0.adding(days: 1400))
         p.includeNewFlags = false
         p.randomDraws = 20
-        let result = try Backtester.run(incidents: incidents, area: SquareScenario.area, parameters: p)
+        let result = try Backtester.run(try AnalysisRun(area: SquareScenario.area), incidents: incidents, parameters: p)
         let byName = Dictionary(uniqueKeysWithValues: result.methods.map { ($0.method, $0) })
         let forecast = try XCTUnwrap(byName["forecast"]), random = try XCTUnwrap(byName["random"])
         print(BacktestReport.table(result))
@@ -127,10 +132,10 @@ final class RiskForecastTests: XCTestCase {
         var p = BacktestParameters(from: SquareScenario.day0.adding(days: 600), to: SquareScenario.day0.adding(days: 640))
         p.includeNewFlags = false
         p.randomDraws = 10
-        let a = try Backtester.run(incidents: incidents, area: SquareScenario.area, parameters: p)
+        let a = try Backtester.run(try AnalysisRun(area: SquareScenario.area), incidents: incidents, parameters: p)
         let lastEnd = try XCTUnwrap(p.origins.last).adding(days: p.horizonDays)
         let truncated = incidents.filter { $0.date! <= lastEnd }
-        let b = try Backtester.run(incidents: truncated, area: SquareScenario.area, parameters: p)
+        let b = try Backtester.run(try AnalysisRun(area: SquareScenario.area), incidents: truncated, parameters: p)
         XCTAssertEqual(a.methods, b.methods)
         XCTAssertEqual(a.reliability, b.reliability)
         XCTAssertEqual(a.expectedTotal, b.expectedTotal)

@@ -1,5 +1,10 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGrid
+@testable import RegionRiskReport
 
 /// Simulated truth for the self-exciting fit: a 200 km square, three background patches.
 enum ForecastSimulation {
