@@ -95,13 +95,7 @@ public enum RiskReport {
         var forecast: RiskForecast?
         var outlook: RiskOutlook?
         if let horizon = request.forecastHorizonDays {
-            var fp = RiskForecastParameters(asOf: asOf)
-            fp.horizonDays = horizon
-            fp.cellSizeKm = request.forecastCellKm
-            fp.quietDistanceKm = p.bandwidthKm
-            fp.recentDays = p.recentDays
-            fp.quietBaselineDays = p.baselineDays
-            fp.excludeRegionOnlyLocations = p.excludeRegionOnlyLocations
+            let fp = RiskForecastParameters(asOf: asOf, horizonDays: horizon, cellSizeKm: request.forecastCellKm, matching: p)
             let f = try RiskForecaster.run(request.analysis, incidents: request.incidents, parameters: fp)
             forecast = f
             outlook = try RiskOutlook.make(f, namer: request.namer)

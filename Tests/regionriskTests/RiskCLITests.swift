@@ -99,4 +99,23 @@ final class RiskCLITests: XCTestCase {
         XCTAssertEqual(none.status, 1, none.stderr)
         XCTAssertTrue(none.stderr.contains("no month-end"), none.stderr)
     }
+
+    func testReportWithForecastHasRiskLayerAndWatchList() throws {
+        let out = dir.appendingPathComponent("reports")
+        let r = try runCLI(["report", "--forecast", "--as-of", "2025-07-08", "--out", out.path])
+        XCTAssertTrue(r.status == 0 || r.status == 3, r.stderr)
+        let folder = out.appendingPathComponent("2025-07-08")
+        let md = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("## Watch list: quiet places at risk"), md)
+        XCTAssertTrue(md.contains("| at-risk |"), md)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<g id=\"risk\""), "risk layer on the map")
+        let csv = try String(contentsOf: folder.appendingPathComponent("risk.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("lon,lat,expected,p_any"))
+        // Without --forecast the report has neither.
+        let plain = try runCLI(["report", "--as-of", "2025-07-08", "--out", dir.appendingPathComponent("plain").path])
+        XCTAssertTrue(plain.status == 0 || plain.status == 3, plain.stderr)
+        let plainMD = try String(contentsOf: dir.appendingPathComponent("plain/2025-07-08/report.md"), encoding: .utf8)
+        XCTAssertFalse(plainMD.contains("at-risk"))
+    }
 }

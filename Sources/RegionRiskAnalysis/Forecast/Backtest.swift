@@ -135,6 +135,13 @@ public enum Backtester {
             let i = c.row * spec.columns + c.column
             return grid.mask[i] != 0 ? i : nil
         }
+        // The `new` flags' settings; the forecast's quiet test uses the same distance and windows.
+        var dp = ChangeDetectionParameters()
+        dp.recentDays = p.recentDays
+        dp.baselineDays = p.baselineDays
+        dp.cellSizeKm = p.cellSizeKm
+        dp.bandwidthKm = p.distanceKm
+        dp.excludeRegionOnlyLocations = p.excludeRegionOnlyLocations
         var rng = SplitMix64(seed: p.seed)
         var scoredOrigins: [BacktestOrigin] = []
         var pooledFlagged = [String: Double](), pooledCaught = [String: Double]()
@@ -143,13 +150,8 @@ public enum Backtester {
         var pairs: [(expected: Double, observed: Int)] = []
         var expectedTotal = 0.0, observedTotal = 0
         for asOf in origins {
-            var fp = RiskForecastParameters(asOf: asOf)
-            fp.horizonDays = p.horizonDays
-            fp.cellSizeKm = p.cellSizeKm
-            fp.quietDistanceKm = p.distanceKm
-            fp.recentDays = p.recentDays
-            fp.quietBaselineDays = p.baselineDays
-            fp.excludeRegionOnlyLocations = p.excludeRegionOnlyLocations
+            dp.asOf = asOf
+            let fp = RiskForecastParameters(asOf: asOf, horizonDays: p.horizonDays, cellSizeKm: p.cellSizeKm, matching: dp)
             // No look-ahead: the forecaster sees only events dated on or before T.
             let history = usable.filter { $0.date! <= asOf }
             let forecast: RiskForecast
@@ -201,13 +203,6 @@ public enum Backtester {
             flagged["random"] = naive.count
             caught["random"] = randomCaught
             if p.includeNewFlags {
-                var dp = ChangeDetectionParameters()
-                dp.asOf = asOf
-                dp.recentDays = p.recentDays
-                dp.baselineDays = p.baselineDays
-                dp.cellSizeKm = p.cellSizeKm
-                dp.bandwidthKm = p.distanceKm
-                dp.excludeRegionOnlyLocations = p.excludeRegionOnlyLocations
                 let detection = try ChangeDetector.run(analysis, incidents: history, parameters: dp)
                 let newCells = quiet.filter { $0 < detection.cellCategories.count && detection.cellCategories[$0] == .new }
                 score("new", newCells)

@@ -23,6 +23,18 @@ public struct RiskForecastParameters: Sendable, Equatable {
 
     public init(asOf: CivilDate) { self.asOf = asOf }
 
+    /// Quiet test and windows as a detection's: quiet distance = its bandwidth, the same recent
+    /// and baseline windows, the same treatment of region-only locations.
+    public init(asOf: CivilDate, horizonDays: Int, cellSizeKm: Double, matching detection: ChangeDetectionParameters) {
+        self.asOf = asOf
+        self.horizonDays = horizonDays
+        self.cellSizeKm = cellSizeKm
+        quietDistanceKm = detection.bandwidthKm
+        recentDays = detection.recentDays
+        quietBaselineDays = detection.baselineDays
+        excludeRegionOnlyLocations = detection.excludeRegionOnlyLocations
+    }
+
     public var json: JSONValue {
         .object([
             ("as_of", .string(asOf.description)), ("horizon_days", .number(Double(horizonDays))),
