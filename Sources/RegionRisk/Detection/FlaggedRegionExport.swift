@@ -23,6 +23,9 @@ public enum FlaggedRegionExport {
                 ("admin1", .array(r.admin1.map { .string($0) })),
                 ("places", .string(r.places.joined(separator: ", "))),
                 ("summary", .string(r.summary)),
+                ("expected_events", .number(finite(r.expectedEvents))),
+                ("event_ids", .array(r.incidents.map { .string($0.sourceEventID) })),
+                ("incidents", .array(r.incidents.map(incidentJSON))),
             ]))
         }
         var meta: [(String, JSONValue)] = [
@@ -32,6 +35,7 @@ public enum FlaggedRegionExport {
             ("inputs", .array(inputs)),
             ("counts", .object([
                 ("regions", .number(Double(result.regions.count))),
+                ("episodes_tested", .number(Double(result.episodesTested))),
                 ("cells_tested", .number(Double(result.cellsTested))),
                 ("events_recent_window", .number(Double(result.eventsInRecentWindow))),
                 ("events_baseline_window", .number(Double(result.eventsInBaselineWindow))),
@@ -39,9 +43,26 @@ public enum FlaggedRegionExport {
                 ("undated_events", .number(Double(result.undated))),
             ])),
             ("notes", .array(result.notes.map { .string($0) })),
+            ("null_model", result.null?.json ?? .null),
         ]
         meta.append(contentsOf: extraMetadata)
         return GeoJSONFeatureCollection(features: features, foreignMembers: meta)
+    }
+
+    /// One incident of a region: what the input has of it (absent fields are null).
+    static func incidentJSON(_ e: Incident) -> JSONValue {
+        .object([
+            ("event_id", .string(e.sourceEventID)),
+            ("date", e.date.map { .string($0.description) } ?? .null),
+            ("place", e.place.map { .string($0) } ?? .null),
+            ("admin1", e.admin1.map { .string($0) } ?? .null),
+            ("event_type", e.eventType.map { .string($0) } ?? .null),
+            ("fatalities", e.fatalities.map { .number(finite($0)) } ?? .null),
+            ("source_url", e.sourceURL.map { .string($0) } ?? .null),
+            ("source_title", e.sourceTitle.map { .string($0) } ?? .null),
+            ("lon", .number((e.location.lon * 1e6).rounded() / 1e6)),
+            ("lat", .number((e.location.lat * 1e6).rounded() / 1e6)),
+        ])
     }
 
     /// GeoJSON has no NaN or infinity: clamp what a test could produce at its extremes.

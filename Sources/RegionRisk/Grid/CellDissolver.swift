@@ -44,12 +44,6 @@ public enum CellDissolver {
         public var cells: [Int]
     }
 
-    /// Connected components (8-neighbourhood) of cells with the same category, skipping `.quiet`
-    /// — in row-major order of their first cell.
-    public static func connectedComponents(categories: [ChangeCategory], spec: GridSpec) -> [Component<ChangeCategory>] {
-        connectedComponents(categories: categories, spec: spec, skip: { $0 == .quiet })
-    }
-
     /// Connected components (8-neighbourhood) of cells with the same category, leaving out cells
     /// whose category `skip` says to — in row-major order of their first cell.
     public static func connectedComponents<C: Hashable & Sendable>(categories: [C], spec: GridSpec, skip: (C) -> Bool)
