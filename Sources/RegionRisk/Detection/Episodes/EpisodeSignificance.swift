@@ -3,12 +3,13 @@ import Foundation
 /// Region-level significance: each episode is tested as a unit against what a fitted stationary
 /// null (``StationaryHawkesNull``) predicts for its footprint and window, by Monte Carlo.
 ///
-/// 1. Fit the null to every event of the analysis period (baseline and recent windows).
+/// 1. Fit the null's clustering (n, ω, σ) to the baseline window, then its background to every
+///    event of the analysis period (baseline and recent windows) with that clustering held.
 /// 2. From it, the expected events per cell over the recent window given the history before it,
 ///    Λ(cell); for an episode with footprint F (cells within the bandwidth of its events) and k
 ///    events, Λ_F = Σ_F Λ(cell) and the statistic S = −log P(Poisson(Λ_F) ≥ k) (for a deficit,
 ///    −log P(Poisson(Λ_F) ≤ k)).
-/// 3. Replicate the recent window under the null R times, group each replicate's events into
+/// 3. Replicate the recent window under the null (step 1's second fit) R times, group each replicate's events into
 ///    episodes the same way and compute their statistics: the pooled replicate episodes are the
 ///    null distribution of "an episode", footprint selection included.
 /// 4. p = (1 + #{replicate episodes with S ≥ S_obs}) / (1 + #replicate episodes).
@@ -44,13 +45,20 @@ public enum EpisodeSignificance {
     /// filtered by `isRecent`).
     static func run(_ input: Input, episodes: [[Int]]) -> Outcome {
         let grid = input.grid
-        let null = StationaryHawkesNull.fit(x: input.x, y: input.y, day: input.day, endDay: input.windowEnd,
-                                            spanDays: input.windowEnd - input.periodStart, grid: grid,
-                                            smoothingMeters: input.bandwidthMeters)
         var hx: [Double] = [], hy: [Double] = [], hd: [Double] = [], rx: [Double] = [], ry: [Double] = []
         for i in input.day.indices {
             if input.isRecent[i] { rx.append(input.x[i]); ry.append(input.y[i]) } else { hx.append(input.x[i]); hy.append(input.y[i]); hd.append(input.day[i]) }
         }
+        // Clustering is learnt from the history alone, so that a burst in the recent window cannot
+        // explain itself away as self-excitation; the background is then fitted to both windows
+        // (the null says the recent window is like any other), which can only make the test
+        // more conservative where the recent events are.
+        let past = StationaryHawkesNull.fit(x: hx, y: hy, day: hd, endDay: input.windowStart,
+                                            spanDays: input.windowStart - input.periodStart, grid: grid,
+                                            smoothingMeters: input.bandwidthMeters)
+        let null = StationaryHawkesNull.fit(x: input.x, y: input.y, day: input.day, endDay: input.windowEnd,
+                                            spanDays: input.windowEnd - input.periodStart, grid: grid,
+                                            smoothingMeters: input.bandwidthMeters, triggering: past)
         let expectedCells = null.expectedCounts(windowStart: input.windowStart, windowEnd: input.windowEnd,
                                                 historyX: hx, historyY: hy, historyDay: hd, grid: grid)
         let footprint = FootprintCells(grid: grid, radiusMeters: input.bandwidthMeters)

@@ -38,14 +38,18 @@ public struct StationaryHawkesNull: Sendable {
     /// - Parameters:
     ///   - smoothingMeters: support radius of the quartic background kernel.
     ///   - minimumSigmaMeters: floor for σ (a cell's size: offspring cannot be placed finer).
+    ///   - triggering: when given, (n, ω, σ) are held at its values and only the background is fitted.
     static func fit(x: [Double], y: [Double], day: [Double], endDay: Double, spanDays: Double, grid: AreaGrid,
-                    smoothingMeters: Double, iterations maxIterations: Int = 60) -> StationaryHawkesNull {
+                    smoothingMeters: Double, triggering: StationaryHawkesNull? = nil,
+                    iterations maxIterations: Int = 40) -> StationaryHawkesNull {
         let n = day.count
         let kernel = BackgroundKernel(grid: grid, radiusMeters: smoothingMeters)
         let edgeMass = (0..<n).map { kernel.massInside(x: x[$0], y: y[$0]) }
+        // The kernel between every pair of events within its radius, computed once: each EM
+        // iteration is then a flat loop.
+        let smoothing = kernel.pairValues(x: x, y: y)
         let minimumSigma = grid.spec.cellSizeMeters / 2
         // Candidate parent → child pairs.
-        let order = (0..<n).sorted { day[$0] < day[$1] }
         var parents: [Int32] = [], children: [Int32] = [], dt: [Double] = [], d2: [Double] = []
         var buckets: [BucketKey: [Int]] = [:]
         let size = pairCutoffMeters
@@ -64,15 +68,18 @@ public struct StationaryHawkesNull: Sendable {
                 }
             }
         }
-        _ = order
         var model = StationaryHawkesNull(backgroundPerDay: Double(n) / max(spanDays, 1), branchingRatio: parents.isEmpty ? 0 : 0.2,
                                          decayPerDay: 0.1, triggerSigmaMeters: max(10_000, minimumSigma),
                                          backgroundCellShare: [], iterations: 0)
+        if let t = triggering {
+            model.branchingRatio = t.branchingRatio
+            model.decayPerDay = t.decayPerDay
+            model.triggerSigmaMeters = t.triggerSigmaMeters
+        }
         var weight = [Double](repeating: 1, count: n)  // P(event is background)
         var background = [Double](repeating: 0, count: n)
         var lambda = [Double](repeating: 0, count: n)
         var pij = [Double](repeating: 0, count: parents.count)
-        let startDay = endDay - spanDays
         guard n > 0 else {
             model.backgroundCellShare = kernel.uniformShare()
             return model
@@ -83,7 +90,7 @@ public struct StationaryHawkesNull: Sendable {
             // Background density at each event, events/(day·m²): ν · Σⱼ wⱼ K(xᵢ − xⱼ) / Σⱼ wⱼ cⱼ.
             let norm = zip(weight, edgeMass).reduce(0) { $0 + $1.0 * $1.1 }
             for i in 0..<n { background[i] = 0 }
-            kernel.pairSums(x: x, y: y, weight: weight, into: &background)
+            for k in smoothing.rows.indices { background[Int(smoothing.rows[k])] += weight[Int(smoothing.columns[k])] * smoothing.values[k] }
             for i in 0..<n { background[i] = norm > 0 ? model.backgroundPerDay * background[i] / norm : 0 }
             for i in 0..<n { lambda[i] = background[i] }
             let s2 = model.triggerSigmaMeters * model.triggerSigmaMeters
@@ -106,7 +113,9 @@ public struct StationaryHawkesNull: Sendable {
             }
             let old = (model.backgroundPerDay, model.branchingRatio, model.decayPerDay, model.triggerSigmaMeters)
             model.backgroundPerDay = sumW / max(spanDays, 1)
-            if sumP > 1e-9 {
+            if triggering != nil {
+                // Held fixed.
+            } else if sumP > 1e-9 {
                 let exposure = day.reduce(0) { $0 + (1 - exp(-model.decayPerDay * max(0, endDay - $1))) }
                 model.branchingRatio = min(maxBranching, sumP / max(exposure, 1e-9))
                 model.decayPerDay = min(10, max(1 / pairCutoffDays, sumP / max(sumPdt, 1e-9)))
@@ -116,9 +125,8 @@ public struct StationaryHawkesNull: Sendable {
             }
             let change = abs(model.backgroundPerDay - old.0) / max(old.0, 1e-12) + abs(model.branchingRatio - old.1)
                 + abs(model.decayPerDay - old.2) / old.2 + abs(model.triggerSigmaMeters - old.3) / old.3
-            if change < 1e-6 { break }
+            if change < 1e-5 { break }
         }
-        _ = startDay
         model.iterations = iteration
         model.backgroundCellShare = kernel.cellShare(x: x, y: y, weight: weight)
         return model
@@ -299,8 +307,9 @@ struct BackgroundKernel {
         return min(1, total)
     }
 
-    /// backgroundᵢ += Σⱼ wⱼ K(xᵢ − xⱼ) for all pairs (including i = j).
-    func pairSums(x: [Double], y: [Double], weight: [Double], into out: inout [Double]) {
+    /// K(xᵢ − xⱼ) for every ordered pair (i, j) within the radius, i = j included, as flat arrays.
+    func pairValues(x: [Double], y: [Double]) -> (rows: [Int32], columns: [Int32], values: [Double]) {
+        var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = []
         var buckets: [BucketKey: [Int]] = [:]
         for i in x.indices { buckets[BucketKey(x[i], y[i], radius), default: []].append(i) }
         for i in x.indices {
@@ -309,11 +318,13 @@ struct BackgroundKernel {
                 for dy in -1...1 {
                     for j in buckets[BucketKey(column: k.column &+ Int64(dx), row: k.row &+ Int64(dy))] ?? [] {
                         let ex = x[i] - x[j], ey = y[i] - y[j]
-                        out[i] += weight[j] * value(ex * ex + ey * ey)
+                        let v = value(ex * ex + ey * ey)
+                        if v > 0 { rows.append(Int32(i)); columns.append(Int32(j)); values.append(v) }
                     }
                 }
             }
         }
+        return (rows, columns, values)
     }
 
     /// Σⱼ wⱼ K on the cells, normalised to sum to 1 over the area; uniform when nothing is left.

@@ -12,7 +12,7 @@ final class EpisodeSignificanceCalibrationTests: XCTestCase {
         var rejected = 0, tested = 0, pooledRejected = 0, pooled = 0, discoveries = 0
         for r in 0..<replicates {
             let events = simulate(&rng)
-            let run = sim.test(events, replicates: 39, seed: UInt64(1000 + r))
+            let run = sim.test(events, replicates: 19, seed: UInt64(1000 + r))
             let p = run.outcome.excessP
             guard !p.isEmpty else { continue }
             tested += 1
@@ -49,7 +49,7 @@ final class EpisodeSignificanceCalibrationTests: XCTestCase {
         let quietEdge = sim.grid.spec.westX + Double(sim.grid.spec.columns) * sim.grid.spec.cellSizeMeters / 3
         var rng = SplitMix64(seed: 13)
         var found = 0
-        let replicates = 100
+        let replicates = 60
         for r in 0..<replicates {
             var events = sim.poisson(perDay: 0.3, &rng) { x, _ in x > quietEdge }
             let centre = sim.uniformPoint(&rng) { x, _ in x < quietEdge - 60_000 }
@@ -57,14 +57,14 @@ final class EpisodeSignificanceCalibrationTests: XCTestCase {
             for _ in 0..<4 {
                 events.append(centre.0 + 2_500 * rng.nextGaussian(), centre.1 + 2_500 * rng.nextGaussian(), start + 10 * rng.nextDouble())
             }
-            let run = sim.test(events, replicates: 99, seed: UInt64(2000 + r))
+            let run = sim.test(events, replicates: 49, seed: UInt64(2000 + r))
             let burstIndex = events.day.count - 1
             guard let k = run.episodes.firstIndex(where: { $0.contains { run.recentIndex[$0] == burstIndex } }) else { continue }
             let q = MultipleTesting.benjaminiHochbergQValues(run.outcome.excessP)
             if q[k] < 0.05 { found += 1 }
         }
         print("burst of 4 in a quiet region: significant in \(found) of \(replicates) replicates")
-        XCTAssertGreaterThanOrEqual(found, 90)
+        XCTAssertGreaterThanOrEqual(Double(found) / Double(replicates), 0.9)
     }
 
     func testTheFitRecoversNoSelfExcitationOnPoissonData() throws {
