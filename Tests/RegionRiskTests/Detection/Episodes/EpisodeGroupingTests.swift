@@ -1,5 +1,10 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 final class EpisodeGroupingTests: XCTestCase {
     /// Against a brute-force flood fill over all pairs, on random clustered points.

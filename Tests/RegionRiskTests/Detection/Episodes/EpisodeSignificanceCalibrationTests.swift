@@ -1,5 +1,10 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 /// The episode test on simulated data with no change (it must reject at its nominal rate) and with
 /// a planted burst (it must find it). Seeded: every run sees the same replicates.

@@ -1,5 +1,10 @@
 import Foundation
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 /// Simulated event histories whose truth is known, for the episode tests: a square area near the
 /// equator, homogeneous Poisson or self-exciting (Hawkes) activity, and planted bursts.

@@ -1,6 +1,11 @@
 import XCTest
 import RegionRiskGeodata
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 /// The bars on the embedded sample of real incidents, as of 2025-07-08 (the day after the
 /// 1 July attacks in western Mali were reported in full).
@@ -8,7 +13,7 @@ final class SampleEpisodesTests: XCTestCase {
     static let asOf = CivilDate(year: 2025, month: 7, day: 8)!
 
     func sample() throws -> [Incident] {
-        try IncidentFileReader().read(EmbeddedGeodata.url("samples/incidents-2024-2025.csv")).incidents
+        try IncidentFileReader().read(try EmbeddedGeodata.url("samples/incidents-2024-2025.csv")).incidents
     }
 
     func detect(_ incidents: [Incident]) throws -> ChangeDetectionResult {

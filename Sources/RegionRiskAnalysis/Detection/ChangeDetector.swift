@@ -1,0 +1,232 @@
+import Foundation
+import RegionRiskBase
+import RegionRiskData
+import RegionRiskGeometry
+import RegionRiskGeoJSON
+import RegionRiskGrid
+
+/// Names regions: which admin-1 regions an area touches and which places lie in or near it.
+/// The report stage supplies one backed by the embedded regions and the gazetteer.
+public protocol RegionNamer: Sendable {
+    /// Admin-1 names touched by the (lon, lat) geometry; nearest region for areas outside every polygon.
+    func admin1Names(for geometry: GeoJSONGeometry) -> [String]
+    /// Up to `limit` most populous place names inside the geometry, or nearest to it.
+    func placeNames(for geometry: GeoJSONGeometry, limit: Int) -> [String]
+    /// Up to `limit` names for a region from its own incidents (see `IncidentPlaceNaming`).
+    func incidentPlaceNames(_ incidents: [Incident], limit: Int) -> [String]
+}
+
+/// "Previously quiet → now active", by episode: recent events are grouped into episodes (single
+/// linkage at the bandwidth), each episode becomes one region whose footprint is the area within
+/// the bandwidth of its events, and each episode is tested as a unit against a fitted stationary
+/// null (`EpisodeSignificance`), with Benjamini–Hochberg q-values over the episodes tested.
+public enum ChangeDetector {
+    /// Detection on the area's default equal-area grid.
+    public static func run(incidents: [Incident], area: AreaOfInterest, parameters: ChangeDetectionParameters,
+                           namer: RegionNamer? = nil) throws -> ChangeDetectionResult {
+        try run(AnalysisRun(area: area), incidents: incidents, parameters: parameters, namer: namer)
+    }
+
+    /// Detection on the run's grid (its area and CRS); the windows end on `parameters.asOf`,
+    /// else on the latest dated event.
+    public static func run(_ analysis: AnalysisRun, incidents: [Incident], parameters: ChangeDetectionParameters,
+                           namer: RegionNamer? = nil) throws -> ChangeDetectionResult {
+        var p = parameters
+        guard p.recentDays > 0, p.baselineDays > 0 else { throw DetectionError("the recent and baseline windows must be at least one day") }
+        guard p.bandwidthKm.isFinite, p.bandwidthKm > 0 else { throw DetectionError("the bandwidth must be a positive number of km") }
+        guard p.alpha > 0, p.alpha < 1 else { throw DetectionError("alpha must be between 0 and 1") }
+        guard p.monteCarloReplicates >= 0, p.monteCarloReplicates <= 100_000 else {
+            throw DetectionError("the number of Monte Carlo replicates must be between 0 and 100000")
+        }
+        var dated: [(event: Incident, date: CivilDate)] = []
+        for e in incidents { if let d = e.date { dated.append((e, d)) } }
+        let undated = incidents.count - dated.count
+        guard let latest = dated.map(\.date).max(), let first = dated.map(\.date).min() else {
+            throw DetectionError("no dated events: the detection needs event dates to form its windows")
+        }
+        let asOf = p.asOf ?? latest
+        p.asOf = asOf
+        var notes: [String] = []
+        let windows = AnalysisWindows(asOf: asOf, recentDays: p.recentDays, baselineDays: p.baselineDays)
+        let baselineStart = windows.baselineStart
+        if first > baselineStart {
+            notes.append("the data start on \(first), after the baseline window opens (\(baselineStart)): the baseline covers fewer days than stated, so \"quiet before\" is weaker evidence")
+        }
+        if asOf < first {
+            notes.append("the as-of date \(asOf) is before the first event: nothing to flag")
+        }
+
+        let grid = try analysis.grid(cellSizeKm: p.cellSizeKm)
+        var excludedRegionOnly = 0
+        var recent: [Incident] = [], baseline: [Incident] = []
+        for (e, d) in dated {
+            guard windows.contains(d) else { continue }
+            if p.excludeRegionOnlyLocations, e.locationPrecision == .regionOnly { excludedRegionOnly += 1; continue }
+            if windows.isRecent(d) { recent.append(e) } else { baseline.append(e) }
+        }
+        recent.sort { ($0.date ?? asOf, $0.sourceEventID) < ($1.date ?? asOf, $1.sourceEventID) }
+        if excludedRegionOnly > 0 {
+            notes.append("\(excludedRegionOnly) events in the windows are located only to a region (geo precision 3) and were left out of the test")
+        }
+
+        // Each window is projected once; everything below works on those coordinates.
+        let h = p.bandwidthKm * 1000
+        let recentProjected = try grid.project(recent.map(\.location))
+        let baselineProjected = try grid.project(baseline.map(\.location))
+        let episodes = EpisodeGrouping.singleLinkage(x: recentProjected.x, y: recentProjected.y, linkMeters: h)
+        let baselineNear = baselineEventsNear(episodes: episodes, recent: recentProjected, baseline: baselineProjected,
+                                              bandwidthMeters: h)
+
+        // Significance of every episode, as a unit.
+        let dayZero = Double(baselineStart.dayNumber)
+        let allX = baselineProjected.x + recentProjected.x, allY = baselineProjected.y + recentProjected.y
+        let days = (baseline + recent).map { Double(($0.date ?? asOf).dayNumber) - dayZero + 0.5 }
+        let test = EpisodeSignificance.run(
+            EpisodeSignificance.Input(
+                grid: grid, bandwidthMeters: h, x: allX, y: allY, day: days,
+                isRecent: [Bool](repeating: false, count: baseline.count) + [Bool](repeating: true, count: recent.count),
+                windowStart: Double(windows.recentStart.dayNumber) - dayZero, windowEnd: Double(asOf.dayNumber) - dayZero + 1,
+                periodStart: 0, replicates: p.monteCarloReplicates, seed: p.seed),
+            episodes: episodes)
+        let quietBefore = baselineNear.map { $0.count <= p.quietBaselineMaximum }
+        let qUp = MultipleTesting.benjaminiHochbergQValues(test.excessP)
+        let activeBefore = episodes.indices.filter { !quietBefore[$0] }
+        let qDownActive = MultipleTesting.benjaminiHochbergQValues(activeBefore.map { test.deficitP[$0] })
+        var qDown = [Double](repeating: 1, count: episodes.count)
+        for (k, i) in activeBefore.enumerated() { qDown[i] = qDownActive[k] }
+        if !episodes.isEmpty {
+            let fit = test.null
+            notes.append(String(format: "significance: each of the %d episodes tested as a unit against a stationary self-exciting null, its clustering fitted to the %d baseline events (branching ratio %.2f, mean trigger delay %.1f days, trigger spread %.1f km), its background to all %d events (%.3g events/day), with %d Monte Carlo replicates (%d replicate episodes); Benjamini–Hochberg over the episodes",
+                                    episodes.count, baseline.count, fit.branchingRatio, 1 / fit.decayPerDay, fit.triggerSigmaMeters / 1000,
+                                    days.count, fit.backgroundPerDay, p.monteCarloReplicates, test.replicateEpisodes))
+        }
+
+        let recentDensity = recent.isEmpty ? [Double](repeating: 0, count: grid.spec.cellCount)
+            : try DensityEngine.compute(events: ProjectedEvents(x: recentProjected.x, y: recentProjected.y), grid: grid.spec,
+                                        kernel: .quartic, bandwidthKm: p.bandwidthKm).values
+        let footprintCells = FootprintCells(grid: grid, radiusMeters: h)
+        let areaShape = try projectedArea(analysis.area, grid: grid)
+        var category = [ChangeCategory](repeating: .quiet, count: grid.spec.cellCount)
+        var touched = Set<Int>()
+        var regions: [FlaggedRegion] = []
+        for (k, e) in episodes.enumerated() where e.count >= p.minimumRecentEvents {
+            let cat: ChangeCategory, pValue: Double, qValue: Double, significant: Bool
+            if quietBefore[k] {
+                cat = .new; pValue = test.excessP[k]; qValue = qUp[k]; significant = qUp[k] < p.alpha
+            } else if qUp[k] < p.alpha {
+                cat = .escalating; pValue = test.excessP[k]; qValue = qUp[k]; significant = true
+            } else if qDown[k] < p.alpha {
+                cat = .cooling; pValue = test.deficitP[k]; qValue = qDown[k]; significant = true
+            } else {
+                cat = .persistent; pValue = test.excessP[k]; qValue = qUp[k]; significant = false
+            }
+            if p.significantOnly, !significant { continue }
+            let xs = e.map { recentProjected.x[$0] }, ys = e.map { recentProjected.y[$0] }
+            let cells = footprintCells.cells(aroundX: xs, y: ys)
+            for i in cells where cat < category[i] { category[i] = cat }
+            touched.formUnion(cells)
+            let shape = try footprint(x: xs, y: ys, radiusMeters: h, clippedTo: areaShape)
+            let geometry = try CellDissolver.toLonLat(shape, spec: grid.spec)
+            let own = e.map { recent[$0] }
+            let near = baselineNear[k].map { baseline[$0] }
+            let lastEvent = (own.compactMap(\.date) + near.compactMap(\.date)).max()
+            var region = FlaggedRegion(
+                id: 0, category: cat, score: -log10(max(pValue, 1e-300)), pValue: pValue, qValue: qValue,
+                significant: significant, recentEvents: own.count, baselineEvents: near.count,
+                recentFatalities: own.reduce(0.0) { $0 + ($1.fatalities ?? 0) }, firstRecentEvent: own.compactMap(\.date).min(),
+                lastEvent: lastEvent, cells: cells.count, areaKm2: try shape.area() / 1e6,
+                peakDensity: cells.map { recentDensity[$0] }.max() ?? 0,
+                admin1: namer?.admin1Names(for: geometry) ?? [],
+                places: namer?.incidentPlaceNames(own, limit: 4) ?? IncidentPlaceNaming.regionNames(own, gazetteer: nil, notable: [], limit: 4),
+                summary: "", geometry: geometry, cellIndices: cells, incidents: own, expectedEvents: test.expected[k])
+            region.summary = summarize(region, parameters: p)
+            regions.append(region)
+        }
+        regions.sort { listedBefore($0, $1, asOf: asOf) }
+        for k in regions.indices { regions[k].id = k + 1 }
+        return ChangeDetectionResult(parameters: p, asOf: asOf, regions: regions, cellCategories: category,
+                                     cellsTested: touched.count, episodesTested: episodes.count, null: episodes.isEmpty ? nil : test.null,
+                                     eventsInRecentWindow: recent.count,
+                                     eventsInBaselineWindow: baseline.count, excludedRegionOnly: excludedRegionOnly,
+                                     undated: undated, notes: notes, crs: analysis.crsJSON)
+    }
+
+    /// Table order: the most urgent category first, significant first, strongest evidence first,
+    /// then the earliest episode (ties broken by the first event id, so the order is stable).
+    static func listedBefore(_ a: FlaggedRegion, _ b: FlaggedRegion, asOf: CivilDate) -> Bool {
+        if a.category != b.category { return a.category < b.category }
+        if a.significant != b.significant { return a.significant }
+        if a.score != b.score { return a.score > b.score }
+        let da = a.firstRecentEvent ?? asOf, db = b.firstRecentEvent ?? asOf
+        if da != db { return da < db }
+        return (a.incidents.first?.sourceEventID ?? "") < (b.incidents.first?.sourceEventID ?? "")
+    }
+
+    /// For each episode, the baseline events (indices, ascending) within the bandwidth of any of
+    /// its events: the events a footprint holds from the baseline window.
+    static func baselineEventsNear(episodes: [[Int]], recent: (x: [Double], y: [Double]), baseline: (x: [Double], y: [Double]),
+                                   bandwidthMeters h: Double) -> [[Int]] {
+        var buckets: [BucketKey: [Int]] = [:]
+        for j in baseline.x.indices { buckets[BucketKey(baseline.x[j], baseline.y[j], h), default: []].append(j) }
+        return episodes.map { e in
+            var hits = Set<Int>()
+            for i in e {
+                let k = BucketKey(recent.x[i], recent.y[i], h)
+                for dx in -1...1 {
+                    for dy in -1...1 {
+                        for j in buckets[BucketKey(column: k.column &+ Int64(dx), row: k.row &+ Int64(dy))] ?? [] {
+                            let ex = recent.x[i] - baseline.x[j], ey = recent.y[i] - baseline.y[j]
+                            if ex * ex + ey * ey < h * h { hits.insert(j) }
+                        }
+                    }
+                }
+            }
+            return hits.sorted()
+        }
+    }
+
+    /// The area of interest in the grid's CRS, repaired when projecting left it invalid.
+    static func projectedArea(_ area: AreaOfInterest, grid: AreaGrid) throws -> Geometry {
+        let projection = try Projection(from: "EPSG:4326", to: grid.spec.crs)
+        let shape = try Geometry(geoJSON: area.boundary).transformed { xs, ys in try projection.forward(x: &xs, y: &ys) }
+        return try shape.isValid() ? shape : shape.repairedPolygonal()
+    }
+
+    /// The area within `radiusMeters` of the points (projected), clipped to the area of interest.
+    static func footprint(x: [Double], y: [Double], radiusMeters: Double, clippedTo area: Geometry) throws -> Geometry {
+        let discs = try x.indices.map { try Geometry.point(x: x[$0], y: y[$0]).buffer(radiusMeters, quadrantSegments: 16) }
+        return try Geometry.unaryUnion(discs).intersection(area)
+    }
+
+    static func summarize(_ r: FlaggedRegion, parameters p: ChangeDetectionParameters) -> String {
+        let where_: String
+        if r.places.isEmpty {
+            where_ = r.admin1.isEmpty ? "" : " in \(r.admin1.joined(separator: ", "))"
+        } else {
+            let names = r.places.count > 1 ? r.places.dropLast().joined(separator: ", ") + " and " + r.places.last! : r.places[0]
+            let regionText = r.admin1.isEmpty ? "" : " (\(r.admin1.joined(separator: ", ")) region\(r.admin1.count > 1 ? "s" : ""))"
+            where_ = " around \(names)\(regionText)"
+        }
+        let events = "\(r.recentEvents) event\(r.recentEvents == 1 ? "" : "s") in the last \(p.recentDays) days"
+        let before = r.baselineEvents == 0 ? "none in the \(p.baselineDays) days before"
+            : "\(r.baselineEvents) in the \(p.baselineDays) days before"
+        let evidence = r.significant ? String(format: "significant, q = %.2g", r.qValue)
+            : String(format: "not yet significant, p = %.2g", r.pValue)
+        let lead: String
+        switch r.category {
+        case .new: lead = "New activity"
+        case .escalating: lead = "Escalation"
+        case .persistent: lead = "Continuing activity"
+        case .cooling: lead = "Cooling"
+        case .quiet: lead = "Quiet"
+        }
+        return "\(lead)\(where_): \(events), \(before) (\(evidence))"
+    }
+}
+
+/// A detection could not run.
+public struct DetectionError: LocalizedError, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var errorDescription: String? { message }
+}
