@@ -47,13 +47,17 @@ public struct StationaryHawkesNull: Sendable {
     ///   - triggering: when given, (n, ω, σ) are held at its values and only the background is fitted.
     static func fit(x: [Double], y: [Double], day: [Double], endDay: Double, spanDays: Double, grid: AreaGrid,
                     smoothingMeters: Double, triggering: StationaryHawkesNull? = nil,
-                    iterations maxIterations: Int = 40) -> StationaryHawkesNull {
+                    exactSmoothingLimit: Int = 5_000, iterations maxIterations: Int = 40) -> StationaryHawkesNull {
         let n = day.count
         let kernel = BackgroundKernel(grid: grid, radiusMeters: smoothingMeters)
         let edgeMass = (0..<n).map { kernel.massInside(x: x[$0], y: y[$0]) }
-        // The kernel between every pair of events within its radius, computed once: each EM
-        // iteration is then a flat loop.
-        let smoothing = kernel.pairValues(x: x, y: y)
+        // Up to `exactSmoothingLimit` events, the kernel between every pair of events within its
+        // radius, computed once (each EM iteration is then a flat loop); beyond, the kernel sum on
+        // the grid read at each event's cell, which needs no memory per pair.
+        let exact = n <= exactSmoothingLimit
+        let smoothing = exact ? kernel.pairValues(x: x, y: y) : (rows: [], columns: [], values: [])
+        let eventCells = (0..<n).map { grid.cellIndex(x: x[$0], y: y[$0]) ?? -1 }
+        var cellSums = exact ? [] : [Double](repeating: 0, count: grid.spec.cellCount)
         let minimumSigma = grid.spec.cellSizeMeters / 2
         // Candidate parent → child pairs.
         var parents: [Int32] = [], children: [Int32] = [], dt: [Double] = [], d2: [Double] = []
@@ -98,7 +102,15 @@ public struct StationaryHawkesNull: Sendable {
             // Background density at each event, events/(day·m²): ν · Σⱼ wⱼ K(xᵢ − xⱼ) / Σⱼ wⱼ cⱼ.
             let norm = zip(weight, edgeMass).reduce(0) { $0 + $1.0 * $1.1 }
             for i in 0..<n { background[i] = 0 }
-            for k in smoothing.rows.indices { background[Int(smoothing.rows[k])] += weight[Int(smoothing.columns[k])] * smoothing.values[k] }
+            if exact {
+                for k in smoothing.rows.indices { background[Int(smoothing.rows[k])] += weight[Int(smoothing.columns[k])] * smoothing.values[k] }
+            } else {
+                for i in cellSums.indices { cellSums[i] = 0 }
+                for j in 0..<n where weight[j] > 0 {
+                    kernel.forCells(near: x[j], y[j]) { i, r2 in cellSums[i] += weight[j] * kernel.value(r2) }
+                }
+                for i in 0..<n where eventCells[i] >= 0 { background[i] = cellSums[eventCells[i]] }
+            }
             for i in 0..<n { background[i] = norm > 0 ? model.backgroundPerDay * background[i] / norm : 0 }
             for i in 0..<n { lambda[i] = background[i] }
             let s2 = model.triggerSigmaMeters * model.triggerSigmaMeters
