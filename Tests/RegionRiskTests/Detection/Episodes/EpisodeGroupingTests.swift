@@ -1,9 +1,6 @@
 import XCTest
 @testable import RegionRiskAnalysis
 @testable import RegionRiskBase
-@testable import RegionRiskData
-@testable import RegionRiskGeoJSON
-@testable import RegionRiskGeometry
 @testable import RegionRiskGrid
 
 final class EpisodeGroupingTests: XCTestCase {

@@ -1,9 +1,6 @@
 import XCTest
 @testable import RegionRiskAnalysis
 @testable import RegionRiskBase
-@testable import RegionRiskData
-@testable import RegionRiskGeoJSON
-@testable import RegionRiskGeometry
 @testable import RegionRiskGrid
 
 /// The episode test on simulated data with no change (it must reject at its nominal rate) and with

@@ -1,9 +1,7 @@
 import Foundation
 @testable import RegionRiskAnalysis
 @testable import RegionRiskBase
-@testable import RegionRiskData
 @testable import RegionRiskGeoJSON
-@testable import RegionRiskGeometry
 @testable import RegionRiskGrid
 
 /// Simulated event histories whose truth is known, for the episode tests: a square area near the

@@ -1,10 +1,6 @@
 import XCTest
 @testable import RegionRiskAnalysis
 @testable import RegionRiskBase
-@testable import RegionRiskData
-@testable import RegionRiskGeoJSON
-@testable import RegionRiskGeometry
-@testable import RegionRiskGrid
 
 final class StationaryHawkesNullTests: XCTestCase {
     /// Large inputs smooth the background on the grid instead of over event pairs: both give the same fit.
