@@ -176,7 +176,7 @@ public struct StationaryHawkesNull: Sendable {
         var xs: [Double] = [], ys: [Double] = [], ts: [Double] = []
         let length = windowEnd - windowStart
         let spec = grid.spec, cs = spec.cellSizeMeters
-        for _ in 0..<rng.nextPoisson(mean: backgroundPerDay * length) {
+        for _ in 0..<Self.poisson(&rng, mean: backgroundPerDay * length) {
             let cell = sampler.draw(&rng)
             let c = cell % spec.columns, r = cell / spec.columns
             xs.append(spec.westX + (Double(c) + rng.nextDouble()) * cs)
@@ -189,7 +189,7 @@ public struct StationaryHawkesNull: Sendable {
                 let a = exp(-decayPerDay * (windowEnd - historyDay[j])), b = exp(-decayPerDay * (windowStart - historyDay[j]))
                 let m = branchingRatio * (b - a)
                 guard m > 1e-9 else { continue }
-                for _ in 0..<rng.nextPoisson(mean: m) {
+                for _ in 0..<Self.poisson(&rng, mean: m) {
                     let u = a + (b - a) * rng.nextDouble()
                     queue.append(offspring(of: (historyX[j], historyY[j]), at: historyDay[j] - log(max(u, 1e-300)) / decayPerDay, &rng))
                 }
@@ -203,12 +203,22 @@ public struct StationaryHawkesNull: Sendable {
             guard e.t <= windowEnd, e.t > windowStart, grid.isInside(x: e.x, y: e.y) else { continue }
             xs.append(e.x); ys.append(e.y)
             guard branchingRatio > 0 else { continue }
-            for _ in 0..<rng.nextPoisson(mean: branchingRatio * (1 - exp(-decayPerDay * (windowEnd - e.t)))) {
+            for _ in 0..<Self.poisson(&rng, mean: branchingRatio * (1 - exp(-decayPerDay * (windowEnd - e.t)))) {
                 let delay = -log(max(1 - rng.nextDouble() * (1 - exp(-decayPerDay * (windowEnd - e.t))), 1e-300)) / decayPerDay
                 queue.append(offspring(of: (e.x, e.y), at: e.t + delay, &rng))
             }
         }
         return (xs, ys)
+    }
+
+    /// A Poisson draw for any mean: `SplitMix64.nextPoisson` (Knuth's product method) loses its
+    /// accuracy once e^{−mean} underflows, so large means are drawn as sums of draws of at most
+    /// 30 (a sum of independent Poisson variables is Poisson).
+    static func poisson(_ rng: inout SplitMix64, mean: Double) -> Int {
+        guard mean.isFinite, mean > 0 else { return 0 }
+        var left = mean, k = 0
+        while left > 30 { k += rng.nextPoisson(mean: 30); left -= 30 }
+        return k + rng.nextPoisson(mean: left)
     }
 
     private func offspring(of p: (Double, Double), at t: Double, _ rng: inout SplitMix64) -> (x: Double, y: Double, t: Double) {

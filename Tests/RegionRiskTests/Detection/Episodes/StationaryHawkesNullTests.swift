@@ -19,4 +19,17 @@ final class StationaryHawkesNullTests: XCTestCase {
         // And both find the simulated branching ratio roughly (one replicate, ~200 events).
         XCTAssertEqual(pairs.branchingRatio, 0.4, accuracy: 0.2)
     }
+
+    /// Large means (a busy country's background over a month) are drawn correctly: mean and variance.
+    func testPoissonDrawsForLargeMeans() {
+        var rng = SplitMix64(seed: 5)
+        for mean in [0.0, 3.0, 2_000.0] {
+            let draws = (0..<400).map { _ in Double(StationaryHawkesNull.poisson(&rng, mean: mean)) }
+            let m = draws.reduce(0, +) / 400
+            let v = draws.map { ($0 - m) * ($0 - m) }.reduce(0, +) / 399
+            XCTAssertEqual(m, mean, accuracy: 4 * (max(mean, 1e-9) / 400).squareRoot() + 1e-9, "mean \(mean)")
+            XCTAssertEqual(v, mean, accuracy: 0.25 * mean + 1e-9, "variance at mean \(mean)")
+        }
+        XCTAssertEqual(StationaryHawkesNull.poisson(&rng, mean: .nan), 0)
+    }
 }
