@@ -6,9 +6,8 @@ import RegionRiskGrid
 
 /// What changed in a cell or region between the baseline window and the recent window.
 public enum ChangeCategory: String, Sendable, CaseIterable, Comparable {
-    /// Quiet in the baseline (no more than the quiet threshold within the bandwidth), and reached
-    /// now by at least the minimum of recent events that are themselves new: no baseline event
-    /// within the bandwidth of them.
+    /// An episode none of whose events had a baseline event within the bandwidth (no more than
+    /// the quiet threshold).
     case new
     /// Active before, significantly more now.
     case escalating
@@ -44,9 +43,6 @@ public struct ChangeDetectionParameters: Sendable, Equatable {
     public var minimumRecentEvents: Int = 1
     /// False-discovery rate for Benjamini–Hochberg q-values.
     public var alpha: Double = 0.05
-    /// Background rate added to the baseline so that zero baselines can be tested, events/day
-    /// (see `RateComparison`).
-    public var backgroundEventsPerDay: Double = RateComparison.defaultBackgroundEventsPerDay
     /// Leave events located only to a region (ACLED geo_precision 3, UCDP where_prec ≥ 4) out of
     /// the test; they are counted and reported.
     public var excludeRegionOnlyLocations: Bool = true
@@ -69,13 +65,12 @@ public struct ChangeDetectionParameters: Sendable, Equatable {
             ("cell_km", .number(cellSizeKm)), ("bandwidth_km", .number(bandwidthKm)),
             ("quiet_baseline_max", .number(Double(quietBaselineMaximum))),
             ("min_recent_events", .number(Double(minimumRecentEvents))), ("alpha", .number(alpha)),
-            ("background_events_per_day", .number(backgroundEventsPerDay)),
             ("exclude_region_only_locations", .bool(excludeRegionOnlyLocations)),
             ("significant_only", .bool(significantOnly)),
             ("monte_carlo_replicates", .number(Double(monteCarloReplicates))),
             ("seed", .number(Double(seed))),
             ("episodes", "single linkage of the recent events at the bandwidth; footprint = area within the bandwidth of the episode's events, clipped to the area"),
-            ("test", "each episode against a stationary self-exciting null fitted by EM to both windows: Monte Carlo p-value of the Poisson tail of its events given the null's expectation for its footprint, one-sided; Benjamini–Hochberg q-values over the episodes tested"),
+            ("test", "each episode against a stationary self-exciting null fitted by EM (clustering on the baseline window, background on both windows): Monte Carlo p-value of the Poisson tail of its events given the null's expectation for its footprint, one-sided; Benjamini–Hochberg q-values over the episodes tested"),
         ])
     }
 }
