@@ -18,6 +18,8 @@ public struct IncidentReadResult: Sendable {
     public var duplicatesSkipped: Int
     /// Things the user should know that are not row errors (e.g. Latin-1 bytes read).
     public var notes: [String]
+    /// SHA-256 of the file's bytes (lowercase hex), computed while reading it.
+    public var sha256: String = ""
 }
 
 /// What a streaming read saw, besides the incidents themselves.
@@ -70,7 +72,8 @@ public struct IncidentFileReader: Sendable {
         var result = IncidentReadResult(
             format: .csv, incidents: [], lineNumbers: [], geocodes: [:], rejected: [], rowsRead: 0,
             duplicatesSkipped: 0, notes: [])
-        let info = try stream(url, { record in
+        var hasher = SHA256()
+        let info = try stream(url, onBytes: { hasher.update($0) }, { record in
             if let g = record.geocode { result.geocodes[result.incidents.count] = g }
             result.incidents.append(record.incident)
             result.lineNumbers.append(record.line)
@@ -79,6 +82,7 @@ public struct IncidentFileReader: Sendable {
         result.rowsRead = info.rowsRead
         result.duplicatesSkipped = info.duplicatesSkipped
         result.notes = info.notes
+        result.sha256 = hasher.finalizeHex()
         return result
     }
 

@@ -11,7 +11,7 @@ public final class IncidentStore: Sendable {
     /// The database file.
     public let path: String
     /// The GRDB connection pool, for code that adds its own tables through `IncidentStore.migrator`.
-    public let database: DatabasePool
+    package let database: DatabasePool
     /// Seconds a write waits for another process's write to finish.
     public let busyTimeout: TimeInterval
 

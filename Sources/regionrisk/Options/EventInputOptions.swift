@@ -51,7 +51,7 @@ struct EventInputOptions: ParsableArguments {
         log.info("read \(result.incidents.count) incidents from \(url.path) (\(result.format.rawValue)); \(result.rejected.count) rows rejected")
         let name = events ?? "embedded:samples/incidents-2024-2025.csv"
         return Loaded(incidents: result.incidents,
-                      fingerprints: [["file": .string(name), "sha256": .string(try FileFingerprint.sha256Hex(of: url)),
+                      fingerprints: [["file": .string(name), "sha256": .string(result.sha256),
                                       "rows": .number(Double(result.rowsRead)), "events": .number(Double(result.incidents.count)),
                                       "rejected": .number(Double(result.rejected.count))]])
     }
