@@ -23,6 +23,9 @@ public struct RiskReportRequest: Sendable {
     public var densityBandwidthKm: Double = 50
     public var densityKernel: KernelShape = .quartic
     public var title: String?
+    /// Also forecast the next `forecastHorizonDays` days (risk layer, at-risk watch list, risk.csv); nil: no forecast.
+    public var forecastHorizonDays: Int?
+    public var forecastCellKm: Double = 10
 
     public init(incidents: [Incident], inputs: [JSONValue], analysis: AnalysisRun, adminRegions: AdminRegions?,
                 namer: RegionNamer?, detection: ChangeDetectionParameters) {
@@ -88,6 +91,17 @@ public enum RiskReport {
         } ?? []
         stage("admin-1 table")
 
+        // 3b. Forecast (optional): fitted on events up to the as-of date only.
+        var forecast: RiskForecast?
+        var outlook: RiskOutlook?
+        if let horizon = request.forecastHorizonDays {
+            let fp = RiskForecastParameters(asOf: asOf, horizonDays: horizon, cellSizeKm: request.forecastCellKm, matching: p)
+            let f = try RiskForecaster.run(request.analysis, incidents: request.incidents, parameters: fp)
+            forecast = f
+            outlook = try RiskOutlook.make(f, namer: request.namer)
+            stage("forecast")
+        }
+
         // 4. Since the previous run.
         let historyStore = historyStore ?? RunHistoryFile(url: folder.root.appendingPathComponent("history.json"))
         let history = try historyStore.loadHistory()
@@ -115,10 +129,17 @@ public enum RiskReport {
                 try AtomicFile.write(Admin1Summary.geoJSON(admin1, regions: regions, metadata: meta).serialized(),
                                      to: staging.appendingPathComponent("admin1.geojson"))
             }
-            let document = makeDocument(request: request, detection: detection, windows: windows, windowEvents: windowEvents,
+            if let forecast {
+                try AtomicFile.write(try RiskForecastExport.csv(forecast), to: staging.appendingPathComponent("risk.csv"))
+                try AtomicFile.write(RiskForecastExport.sidecar(metadata: [("software", RunMetadata.software)] + forecast.metadata),
+                                     to: staging.appendingPathComponent("risk.csv.json"))
+            }
+            var document = makeDocument(request: request, detection: detection, windows: windows, windowEvents: windowEvents,
                                         densityClasses: classes,
                                         admin1: admin1, comparison: comparison, current: current,
                                         excludedFromDensity: density.excluded.count)
+            document.riskOutlook = outlook
+            if let forecast { document.notes += forecast.notes.map { "forecast: " + $0 } }
             try AtomicFile.write(HTMLReport.render(document), to: staging.appendingPathComponent("report.html"))
             try AtomicFile.write(MarkdownReport.render(document), to: staging.appendingPathComponent("report.md"))
             stage("render")

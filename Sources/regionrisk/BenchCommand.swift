@@ -29,8 +29,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Only these kernels (comma-separated: quartic, gaussian, …).")
     var kernels: String?
 
+    @Option(name: .customLong("forecast-events"), help: "Instead: time the forecast's fit (bandwidth selection, EM, standard errors) on this many simulated events over Mali.")
+    var forecastEvents: Int?
+
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        if let forecastEvents, forecastEvents < 10 || forecastEvents > 10_000_000 {
+            throw ValidationError("--forecast-events must be between 10 and 10000000")
+        }
         _ = try scenarios()
     }
 
@@ -53,6 +59,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         logging.bootstrap()
+        if let forecastEvents { return try runForecastBenchmark(events: forecastEvents) }
         let mali = try AreaOfInterest.embeddedMali()
         var rows: [JSONValue] = []
         if !json {

@@ -44,7 +44,14 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("density-bandwidth-km"), help: "Bandwidth of the density map (quartic support radius), km.")
     var densityBandwidthKm: Double = 50
 
+    @Flag(help: "Also forecast the next --horizon-days: risk map layer, a watch list of quiet places at risk (category at-risk), risk.csv.")
+    var forecast = false
+
+    @Option(name: .customLong("horizon-days"), help: "Forecast horizon with --forecast, days.")
+    var horizonDays: Int = 90
+
     func validate() throws {
+        guard horizonDays >= 1, horizonDays <= 3660 else { throw ValidationError("--horizon-days must be between 1 and 3660") }
         guard lockTimeout >= 0, lockTimeout.isFinite else { throw ValidationError("--lock-timeout must be ≥ 0 seconds") }
         guard densityCellKm > 0, densityBandwidthKm > 0 else { throw ValidationError("density cell and bandwidth must be positive") }
         if detection.method != .quietToActive { throw ValidationError("report uses --method quiet-to-active; run `regionrisk flag --method ehsa` for emerging hot spots") }
@@ -67,6 +74,7 @@ struct ReportCommand: ParsableCommand {
             namer: try area.namer(for: aoi), detection: detection.parameters)
         request.densityCellKm = densityCellKm
         request.densityBandwidthKm = densityBandwidthKm
+        if forecast { request.forecastHorizonDays = horizonDays }
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
         // Runs on a store are remembered in it; otherwise beside the reports.
         let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }

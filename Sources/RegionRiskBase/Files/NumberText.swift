@@ -27,7 +27,7 @@ package enum NumberText {
         out.append(contentsOf: v.description.utf8)
     }
 
-    static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
+    package static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
         if v == 0 { out.append(UInt8(ascii: "0")); return }
         var buffer: [UInt8] = []
         var n = v

@@ -58,6 +58,8 @@ public enum HTMLReport {
         h += "</section>\n"
         h += incidentTables(doc)
 
+        if let outlook = doc.riskOutlook { h += outlook.htmlSection() }
+
         if let c = doc.changesSinceLastRun {
             h += "<section id=\"changes\">\n<h2>Changes since the last run</h2>\n"
             if let prev = c.previousAsOf { h += "<p>Previous run as of \(prev).</p>\n" }

@@ -48,6 +48,8 @@ public enum MarkdownReport {
             }
         }
 
+        if let outlook = doc.riskOutlook { out += outlook.markdownSection() }
+
         if let c = doc.changesSinceLastRun {
             out += "## Changes since the last run\n\n"
             if let prev = c.previousAsOf { out += "Previous run as of \(prev).\n\n" }

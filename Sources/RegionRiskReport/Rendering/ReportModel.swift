@@ -40,13 +40,15 @@ public struct ReportDocument: Sendable, Equatable {
     public var parameters: [ReportParameter]
     /// Where the data come from; the only links the HTML report contains.
     public var sources: [ReportSource]
+    /// The forecast's risk layer and at-risk watch list, when the run made a forecast.
+    public var riskOutlook: RiskOutlook?
 
     public init(
         title: String, areaName: String, asOf: CivilDate, generatedAt: String, windows: AnalysisWindows,
         outline: GeoJSONGeometry, regionBorders: [NamedGeometry] = [], densityClasses: [DensityClassLayer] = [],
         flaggedRegions: [FlaggedRegionSummary] = [], incidents: [ReportIncident] = [], admin1Rows: [Admin1Row] = [],
         changesSinceLastRun: RunChanges? = nil, notes: [String] = [], parameters: [ReportParameter] = [],
-        sources: [ReportSource] = []
+        sources: [ReportSource] = [], riskOutlook: RiskOutlook? = nil
     ) {
         self.title = title
         self.areaName = areaName
@@ -63,6 +65,7 @@ public struct ReportDocument: Sendable, Equatable {
         self.notes = notes
         self.parameters = parameters
         self.sources = sources
+        self.riskOutlook = riskOutlook
     }
 }
 

@@ -41,6 +41,8 @@ public enum SVGMap {
         }
         out += "</g>\n"
 
+        if let outlook = doc.riskOutlook { out += outlook.svgLayer(p) }
+
         out += "<g id=\"region-borders\" fill=\"none\" stroke=\"\(MapStyle.borderStroke)\" stroke-width=\"0.8\" stroke-linejoin=\"round\">\n"
         for r in doc.regionBorders {
             let d = SVGPath.data(r.geometry, p)
