@@ -52,8 +52,8 @@ struct DensityCommand: ParsableCommand {
     var out: String = "density.geojson"
 
     func validate() throws {
-        guard cellKm.isFinite, cellKm > 0 else { throw ValidationError("--cell-km must be a positive number") }
-        guard bandwidthKm.isFinite, bandwidthKm > 0 else { throw ValidationError("--bandwidth-km must be a positive number") }
+        try OptionLimits.check("--cell-km", cellKm, in: ParameterLimits.cellSizeKm, unit: "km")
+        try OptionLimits.check("--bandwidth-km", bandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
         if let breaks { _ = try parseBreaks(breaks) }
         try weighting.validate()
         if weighting.weight == .column, input.columnOptions.weightCol == nil {
@@ -78,6 +78,7 @@ struct DensityCommand: ParsableCommand {
             let loaded = try input.loadIncidents(log: log)
             let parameters = DensityParameters(cellSizeKm: cellKm, bandwidthKm: bandwidthKm, kernel: kernel,
                                                weighting: try weighting.eventWeighting())
+            if let warning = parameters.narrowBandwidthWarning { log.warning(warning) }
             let result = try DensityAnalysis.run(incidents: loaded.incidents, grid: areaGrid, parameters: parameters)
             for e in result.excluded.prefix(20) {
                 log.warning("event \(e.incident.sourceEventID) left out: \(e.reason)")

@@ -49,6 +49,12 @@ struct FlagCommand: ParsableCommand {
     @Flag(name: .customLong("no-fdr"), help: "EHSA: no false-discovery-rate correction of the Gi* bins.")
     var noFDR = false
 
+    func validate() throws {
+        try OptionLimits.check("--steps", steps, in: ParameterLimits.timeSteps)
+        try OptionLimits.check("--step-days", stepDays, in: ParameterLimits.stepDays, unit: "days")
+        try OptionLimits.check("--time-window-steps", timeWindowSteps, in: 0...(steps - 1))
+    }
+
     func run() throws {
         logging.bootstrap()
         let log = Console.standard

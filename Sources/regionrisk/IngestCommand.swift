@@ -116,7 +116,7 @@ struct IngestCommand: ParsableCommand {
     /// events outside it are listed, not stored.
     func areaFilter() throws -> (LonLat) -> Bool {
         let aoi = try area.map { try AreaOfInterest.load(from: URL(fileURLWithPath: $0)) } ?? AreaOfInterest.embeddedMali()
-        let membership = AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
+        let membership = try AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
         return { membership.contains($0) }
     }
 

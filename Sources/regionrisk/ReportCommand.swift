@@ -45,8 +45,10 @@ struct ReportCommand: ParsableCommand {
     var densityBandwidthKm: Double = 50
 
     func validate() throws {
-        guard lockTimeout >= 0, lockTimeout.isFinite else { throw ValidationError("--lock-timeout must be ≥ 0 seconds") }
-        guard densityCellKm > 0, densityBandwidthKm > 0 else { throw ValidationError("density cell and bandwidth must be positive") }
+        try OptionLimits.check("--lock-timeout", lockTimeout, in: ParameterLimits.lockTimeoutSeconds, unit: "s")
+        try OptionLimits.check("--density-cell-km", densityCellKm, in: ParameterLimits.cellSizeKm, unit: "km")
+        try OptionLimits.check("--density-bandwidth-km", densityBandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
+        if out.isEmpty { throw ValidationError("--out is empty; give the reports folder, e.g. --out reports") }
         if detection.method != .quietToActive { throw ValidationError("report uses --method quiet-to-active; run `regionrisk flag --method ehsa` for emerging hot spots") }
     }
 

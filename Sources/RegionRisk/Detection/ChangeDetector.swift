@@ -16,9 +16,7 @@ public enum ChangeDetector {
     public static func run(incidents: [Incident], area: AreaOfInterest, parameters: ChangeDetectionParameters,
                            namer: RegionNamer? = nil) throws -> ChangeDetectionResult {
         var p = parameters
-        guard p.recentDays > 0, p.baselineDays > 0 else { throw DetectionError("the recent and baseline windows must be at least one day") }
-        guard p.bandwidthKm.isFinite, p.bandwidthKm > 0 else { throw DetectionError("the bandwidth must be a positive number of km") }
-        guard p.alpha > 0, p.alpha < 1 else { throw DetectionError("alpha must be between 0 and 1") }
+        try p.checkLimits()
         let dated = incidents.filter { $0.date != nil }
         let undated = incidents.count - dated.count
         let dates = dated.map { $0.date! }
@@ -192,10 +190,12 @@ public enum ChangeDetector {
         for i in 0..<projected.x.count {
             let x = projected.x[i], y = projected.y[i]
             // Rows and columns whose centres can lie within h of the event.
-            let cLo = max(0, Int(((x - h - spec.westX) / cs - 0.5).rounded(.up)))
-            let cHi = min(spec.columns - 1, Int(((x + h - spec.westX) / cs - 0.5).rounded(.down)))
-            let rLo = max(0, Int(((spec.northY - y - h) / cs - 0.5).rounded(.up)))
-            let rHi = min(spec.rows - 1, Int(((spec.northY - y + h) / cs - 0.5).rounded(.down)))
+            // Clamped as Doubles (to one past each edge) so a far-away event cannot trap the conversion.
+            func index(_ v: Double, _ last: Int) -> Int { Int(min(max(v, -1), Double(last + 1))) }
+            let cLo = max(0, index(((x - h - spec.westX) / cs - 0.5).rounded(.up), spec.columns))
+            let cHi = min(spec.columns - 1, index(((x + h - spec.westX) / cs - 0.5).rounded(.down), spec.columns))
+            let rLo = max(0, index(((spec.northY - y - h) / cs - 0.5).rounded(.up), spec.rows))
+            let rHi = min(spec.rows - 1, index(((spec.northY - y + h) / cs - 0.5).rounded(.down), spec.rows))
             guard cLo <= cHi, rLo <= rHi else { continue }
             seen.removeAll(keepingCapacity: true)
             for r in rLo...rHi {

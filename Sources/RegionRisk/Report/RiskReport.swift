@@ -57,6 +57,11 @@ public enum RiskReport {
             progress(name)
         }
 
+        // Every setting checked up front: a bad density setting must not cost a detection first.
+        try request.detection.checkLimits()
+        try DensityParameters(cellSizeKm: request.densityCellKm, bandwidthKm: request.densityBandwidthKm,
+                              kernel: request.densityKernel, weighting: EventWeighting()).checkLimits()
+
         // 1. Detection.
         let detection = try ChangeDetector.run(incidents: request.incidents, area: request.area,
                                                parameters: request.detection, namer: request.namer)
@@ -146,7 +151,7 @@ public enum RiskReport {
         let flagged = detection.regions.map { r in
             FlaggedRegionSummary(id: "\(r.id)", category: FlagCategory(r.category.rawValue), significant: r.significant,
                                  pValue: r.pValue, qValue: r.qValue, recentEvents: r.recentEvents, baselineEvents: r.baselineEvents,
-                                 recentFatalities: Int(r.recentFatalities.rounded()), places: r.places, admin1: r.admin1,
+                                 recentFatalities: ParameterLimits.roundedSaturating(r.recentFatalities), places: r.places, admin1: r.admin1,
                                  summary: r.summary, geometry: r.geometry)
         }
         let classes = densityClasses.map { c in
@@ -155,7 +160,8 @@ public enum RiskReport {
         }
         let rows = admin1.map {
             Admin1Row(name: $0.name, recentEvents: $0.recentEvents, baselineEvents: $0.baselineEvents,
-                      recentFatalities: Int($0.recentFatalities.rounded()), baselineFatalities: Int($0.baselineFatalities.rounded()),
+                      recentFatalities: ParameterLimits.roundedSaturating($0.recentFatalities),
+                      baselineFatalities: ParameterLimits.roundedSaturating($0.baselineFatalities),
                       rateRatio: $0.rateRatio, score: $0.score, rank: $0.rank)
         }
         let changes = RunChanges(previousAsOf: comparison.previousAsOf.flatMap { CivilDate(parsing: $0) },
