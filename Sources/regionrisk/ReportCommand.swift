@@ -20,12 +20,16 @@ struct ReportCommand: ParsableCommand {
             Exit status (for cron wrappers):
               0   done; no new or escalating region since the previous run
               3   done; new or escalating regions appeared since the previous run (the first run counts all)
+              4   the report was published, but the run history could not be written (disk full?): read
+                  the report; the next run may announce the same regions again
               1   error (unreadable input, unwritable output, another run holding the lock past --lock-timeout)
               64  usage error
             """)
 
     /// Exit status when new regions appeared since the previous run.
     static let newRegionsExitCode: Int32 = 3
+    /// Exit status when the report was published but the run history could not be written.
+    static let historyNotRecordedExitCode: Int32 = 4
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
@@ -60,7 +64,7 @@ struct ReportCommand: ParsableCommand {
             let folder = try ReportFolder(root: URL(fileURLWithPath: out))
             try folder.lock(timeoutSeconds: lockTimeout)
             defer { folder.unlock() }
-            folder.removeStaleStaging()
+            for repair in folder.recover().repairs { log.warning(repair) }
 
             let loaded = try input.loadIncidents(log: log)
             let aoi = try area.loadArea()
@@ -73,7 +77,11 @@ struct ReportCommand: ParsableCommand {
             let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
             // Runs on a store are remembered in it; otherwise beside the reports.
             let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }
-            let outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) }
+            let outcome: RiskReportOutcome
+            var historyFailure: RiskReportHistoryError?
+            do { outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) } } catch let e as RiskReportHistoryError {
+                (outcome, historyFailure) = (e.outcome, e)
+            }
             progress.finish()
 
             let d = outcome.detection
@@ -88,6 +96,10 @@ struct ReportCommand: ParsableCommand {
             if !outcome.ended.isEmpty { log.info("ended: \(outcome.ended.joined(separator: "; "))") }
             let stages = outcome.stageSeconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", ")
             log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s (\(stages))")
+            if let historyFailure {
+                log.error(historyFailure.localizedDescription)
+                throw ExitCode(Self.historyNotRecordedExitCode)
+            }
             if !outcome.newSincePreviousRun.isEmpty { throw ExitCode(Self.newRegionsExitCode) }
         }
     }

@@ -128,13 +128,19 @@ public enum RiskReport {
             throw error
         }
         let published = try folder.publish(staging: staging, as: asOf.description)
-        try historyStore.appendHistory(RunHistory.Entry(asOf: asOf.description, regions: current))
+        var historyError: (any Error)?
+        do {
+            try FaultInjection.point("report.history")
+            try historyStore.appendHistory(RunHistory.Entry(asOf: asOf.description, regions: current))
+        } catch { historyError = error }
         stage("publish")
 
-        return RiskReportOutcome(folder: published, asOf: asOf, detection: detection,
-                                 newSincePreviousRun: comparison.new.map { current[$0].label },
-                                 continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended,
-                                 previousAsOf: comparison.previousAsOf, stageSeconds: stages)
+        let outcome = RiskReportOutcome(folder: published, asOf: asOf, detection: detection,
+                                        newSincePreviousRun: comparison.new.map { current[$0].label },
+                                        continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended,
+                                        previousAsOf: comparison.previousAsOf, stageSeconds: stages)
+        if let historyError { throw RiskReportHistoryError(outcome: outcome, reason: historyError.localizedDescription) }
+        return outcome
     }
 
     static func label(of r: FlaggedRegion) -> String {
