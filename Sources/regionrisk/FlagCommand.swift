@@ -34,7 +34,7 @@ struct FlagCommand: ParsableCommand {
     @OptionGroup var area: AreaOptions
     @OptionGroup var detection: DetectionOptions
 
-    @Option(help: "Output GeoJSON file (written atomically).")
+    @Option(help: "Output GeoJSON file (written atomically), - for standard output.")
     var out: String = "regions.geojson"
 
     @Option(name: .customLong("step-days"), help: "EHSA: length of a time step, days.")
@@ -50,6 +50,7 @@ struct FlagCommand: ParsableCommand {
     var noFDR = false
 
     func validate() throws {
+        if out.isEmpty { throw ValidationError("--out is empty; give a file name, or - for standard output") }
         try OptionLimits.check("--steps", steps, in: ParameterLimits.timeSteps)
         try OptionLimits.check("--step-days", stepDays, in: ParameterLimits.stepDays, unit: "days")
         try OptionLimits.check("--time-window-steps", timeWindowSteps, in: 0...(steps - 1))
@@ -83,7 +84,7 @@ struct FlagCommand: ParsableCommand {
                 output = try detection.run(incidents: loaded.incidents, area: aoi, namer: try area.namer(for: aoi),
                                            inputs: loaded.fingerprints, log: log).geoJSON
             }
-            try AtomicFile.write(output.serialized(), to: URL(fileURLWithPath: out))
+            try AtomicFile.write(output.serialized(), toPath: out)
             log.info("wrote \(out)")
         }
     }
