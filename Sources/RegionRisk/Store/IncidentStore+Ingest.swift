@@ -105,6 +105,7 @@ extension IncidentStore {
         formatter.timeZone = TimeZone(identifier: "UTC")
         var summary = IngestSummary(file: file.path, ingestedAt: formatter.string(from: Date()))
         var rolledBack = false
+        try quickCheck()
 
         do {
             try database.writeWithoutTransaction { db in
@@ -185,7 +186,11 @@ extension IncidentStore {
                 }
             }
         } catch let e as DatabaseError {
+            truncateWriteAheadLog()
             throw IncidentStoreError.wrapping(e, path: path, busyTimeout: busyTimeout)
+        } catch {
+            truncateWriteAheadLog()
+            throw error
         }
         if rolledBack { throw IngestError.rejectedRowsInStrictMode(summary) }
         return summary
