@@ -107,6 +107,10 @@ public struct IncidentFileReader: Sendable {
         _ url: URL, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (IncidentRecord) throws -> Void, rejected: (RejectedRow) throws -> Void
     ) throws -> IncidentStreamInfo {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw IncidentFileError(file: url.path, reason: "is a folder, not an incidents file")
+        }
         let detected = try format ?? Self.sniffFormat(url)
         if detected == .geojson {
             return try GeoJSONIncidents.stream(url, reader: self, onBytes: onBytes, body, rejected: rejected)

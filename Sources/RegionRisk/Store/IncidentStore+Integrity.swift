@@ -21,6 +21,8 @@ extension IncidentStore {
 
     /// Checkpoints the write-ahead log and truncates it to zero bytes, best effort: after a
     /// failed ingest (a full disk) the rolled-back pages must not stay on the disk as a WAL.
+    /// (A checkpoint that must grow the database file fails on a full disk; ingest therefore
+    /// also checkpoints before it starts writing.)
     func truncateWriteAheadLog() {
         _ = try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }

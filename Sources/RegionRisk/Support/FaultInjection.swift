@@ -6,7 +6,7 @@ import Foundation
 /// several separated by commas. Unset, every point is a no-op costing one dictionary lookup.
 ///
 /// Points: `publish.before-swap`, `publish.after-aside`, `publish.after-swap`, `publish.before-latest`,
-/// `publish.after-latest`, `report.history` (see `ReportFolder.publish` and `RiskReport.run`);
+/// `publish.after-latest`, `report.history`, `ingest.before-commit` (see `ReportFolder.publish` and `RiskReport.run`);
 /// flag `publish.no-exchange` forces the two-rename path used where RENAME_EXCHANGE is missing.
 public enum FaultInjection {
     enum Action: String { case kill, fail, flag }
