@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskGrid
+import RegionRiskBase
 
 /// Public entry points refuse or survive what would have trapped: huge but finite coordinates,
 /// bandwidths and grids beyond the budget.

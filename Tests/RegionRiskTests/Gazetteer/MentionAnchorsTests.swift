@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskData
+import RegionRiskBase
 
 /// The indexed anchors give every mention the same context bonus as the full list of anchors
 /// they replace (the geocoder takes the maximum of weight × closeness over anchors).
