@@ -5,8 +5,8 @@
 #                                          SECONDS, starting from Tests/Fuzz/TARGET/corpus/ (read
 #                                          only); new inputs go to .build-fuzz/TARGET/corpus/,
 #                                          crashes to .build-fuzz/TARGET/crash-*. ARGS go to libFuzzer.
-# The fuzzer is one swiftc build of the library sources the readers need (those that need no GRDB, PROJ
-# or GEOS) plus its harness, compiled with -sanitize=fuzzer,address; RegionRiskGeodata is
+# The fuzzer is one binary for all targets: the modules the readers need (none needs GRDB, PROJ
+# or GEOS) and the harnesses, compiled with -sanitize=fuzzer,address; RegionRiskGeodata is
 # replaced by Tests/Fuzz/support/EmbeddedGeodata.swift, reading Geodata/mali/.
 # Runs under `nice -n 19`: the machine is shared. Exit status: libFuzzer's (0 = no crash).
 set -euo pipefail
@@ -37,23 +37,36 @@ target="$1"; seconds="$2"; shift 2
 bin="$root/.build-fuzz/bin"
 scratch="$root/.build-fuzz/$target"
 mkdir -p "$bin/module" "$scratch/corpus"
-lib="$root/Sources/RegionRisk"
-# The library files the readers need: no GRDB/PROJ/GEOS/Logging imports (FileFingerprint
-# describes PROJ/GEOS versions, so it stays out).
-mapfile -t sources < <(ls "$lib"/Events/*.swift "$lib"/GeoJSON/*.swift "$lib"/Gazetteer/*.swift "$lib"/Support/*.swift \
-  "$lib"/Store/SHA256.swift "$lib"/RegionRisk.swift | grep -v '/FileFingerprint.swift$')
+src="$root/Sources"
+# The readers' modules, without what needs GRDB, PROJ or GEOS: RegionRiskBase, RegionRiskGeoJSON
+# (less its GEOS bridge) and RegionRiskData's Events/ and Gazetteer/ (not Store/), each a static
+# library instrumented for the fuzzer, plus a stand-in RegionRiskGeodata.
+mapfile -t base < <(find "$src/RegionRiskBase" -name '*.swift' | sort)
+mapfile -t geojson < <(find "$src/RegionRiskGeoJSON" -name '*.swift' ! -name 'Geometry+GeoJSON.swift' | sort)
+mapfile -t data < <(find "$src/RegionRiskData/Events" "$src/RegionRiskData/Gazetteer" -name '*.swift' | sort)
 harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift)
 for t in "${targets[@]}"; do harnesses+=("$root/Tests/Fuzz/$t/${harness[$t]}.swift"); done
 binary="$bin/regionrisk-fuzz"
-newest=$(ls -t "${sources[@]}" "${harnesses[@]}" "$root"/Tests/Fuzz/support/EmbeddedGeodata.swift "$0" | head -1)
+newest=$(ls -t "${base[@]}" "${geojson[@]}" "${data[@]}" "${harnesses[@]}" "$root"/Tests/Fuzz/support/EmbeddedGeodata.swift "$0" | head -1)
+module() {  # name, sources...
+  local name="$1"; shift
+  local lib="$bin/module/lib$name.a"
+  # Rebuilt only when one of its sources is newer than the library.
+  if [[ -f "$lib" && -z "$(find "$@" -newer "$lib" | head -1)" ]]; then return 0; fi
+  nice -n 19 swiftc -O -parse-as-library -enable-testing -sanitize=fuzzer,address -emit-module -emit-library -static \
+    -module-name "$name" -package-name RegionRisk -I "$bin/module" -emit-module-path "$bin/module/$name.swiftmodule" "$@" -o "$lib" \
+    2>> "$bin/build.log"
+}
 if [[ ! -x "$binary" || "$newest" -nt "$binary" ]]; then
-  echo "building $binary (a few minutes) ..." >&2
-  swiftc -emit-module -emit-library -static -parse-as-library -module-name RegionRiskGeodata \
-    -emit-module-path "$bin/module/RegionRiskGeodata.swiftmodule" \
-    "$root/Tests/Fuzz/support/EmbeddedGeodata.swift" -o "$bin/module/libRegionRiskGeodata.a"
-  nice -n 19 swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name RegionRiskFuzz -I "$bin/module" \
-    "${sources[@]}" "${harnesses[@]}" -L "$bin/module" -lRegionRiskGeodata \
-    -o "$binary" 2> "$bin/build.log" || { grep -v "Cannot export local symbol" "$bin/build.log" >&2; exit 1; }
+  echo "building $binary (several minutes) ..." >&2
+  : > "$bin/build.log"
+  { swiftc -emit-module -emit-library -static -parse-as-library -module-name RegionRiskGeodata \
+      -emit-module-path "$bin/module/RegionRiskGeodata.swiftmodule" \
+      "$root/Tests/Fuzz/support/EmbeddedGeodata.swift" -o "$bin/module/libRegionRiskGeodata.a" 2>> "$bin/build.log" &&
+    module RegionRiskBase "${base[@]}" && module RegionRiskGeoJSON "${geojson[@]}" && module RegionRiskData "${data[@]}" &&
+    nice -n 19 swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name RegionRiskFuzz -package-name RegionRisk -I "$bin/module" \
+      "${harnesses[@]}" -L "$bin/module" -lRegionRiskData -lRegionRiskGeoJSON -lRegionRiskBase -lRegionRiskGeodata \
+      -o "$binary" 2>> "$bin/build.log"; } || { grep -v "Cannot export local symbol" "$bin/build.log" >&2; exit 1; }
 fi
 # Inputs go through a file: keep it on tmpfs when there is one.
 inputs="${REGIONRISK_FUZZ_SCRATCH:-/dev/shm}"

@@ -1,4 +1,7 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskGeoJSON
+@testable import RegionRiskData
 
 /// The CSV reader on any bytes: it either throws a CSVError or hands out records whose fields
 /// all decode; for UTF-8 input, the records written back with `CSVText.line` read back the same.
@@ -10,7 +13,7 @@ func csvFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         let reader = try CSVReader(url: url, chunkSize: 64)  // small chunks: records straddle chunk ends
         try reader.forEachRecord { record in
-            for i in 0..<record.count { _ = record.number(i); _ = record.date(i); _ = record.string(i) }
+            for i in 0..<record.count { _ = record.number(i); _ = record.string(i); _ = CivilDate.parse(utf8: Array(record.bytes(i))) }
             let fields = record.fields
             precondition(fields.count == record.count)
             if fields != [""] { records.append(fields) }

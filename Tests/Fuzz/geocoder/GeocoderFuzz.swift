@@ -1,4 +1,7 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskGeoJSON
+@testable import RegionRiskData
 
 /// The name normaliser, the reported-name readings and the geocoder on any text: names and
 /// mentions in free text (first 2 kB, as one line of names and as a text).
@@ -11,7 +14,7 @@ func geocoderFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = PlaceNameNormalizer.coreKey(text)
     for reading in ReportedPlaceName.readings(of: text) { _ = PlaceNameNormalizer.fullKey(reading) }
     if let result = try? geocoderGazetteer.geocode(text, limit: 3) {
-        if let best = result.best { precondition(best.confidence >= 0 && best.confidence <= 1.000001, "confidence \(best.confidence)") }
+        precondition(result.confidence >= 0 && result.confidence <= 1.000001, "confidence \(result.confidence)")
     }
     _ = geocoderGazetteer.resolvePlaceName(text, admin1Hint: nil)
     for m in geocoderGazetteer.mentions(inText: text) {

@@ -1,4 +1,7 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskGeoJSON
+@testable import RegionRiskData
 
 /// The JSON parser and the GeoJSON model on any bytes, then the GeoJSON incident reader.
 /// A parsed value must serialise and parse back to the same serialisation.

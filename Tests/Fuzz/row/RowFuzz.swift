@@ -1,4 +1,7 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskGeoJSON
+@testable import RegionRiskData
 
 /// The incident file reader end to end on any bytes (format detection, the header's column
 /// map, each row's interpretation, geocoding place names against the embedded gazetteer).

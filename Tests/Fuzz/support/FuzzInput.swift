@@ -1,4 +1,7 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskGeoJSON
+@testable import RegionRiskData
 
 /// The readers under test take files, so each input is written to one scratch file (on tmpfs
 /// where fuzz.sh can) and read back.
