@@ -3,7 +3,7 @@ import GRDB
 
 extension IncidentStore {
     /// SQLite's `quick_check` (the structure of every page and index, without matching each index
-    /// entry to its row: about a second per GB): throws `IncidentStoreError` naming the first
+    /// entry to its row): throws `IncidentStoreError` naming the first
     /// problem when the file is damaged. Ingest runs it before writing, so a bit-flipped or
     /// overwritten store fails loudly instead of taking new rows.
     public func quickCheck() throws {
