@@ -102,13 +102,16 @@ final class FaultCLITests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
     }
 
-    func testIngestIntoADamagedStoreFails() throws {
-        let db = dir.appendingPathComponent("s.sqlite")
-        let csv = dir.appendingPathComponent("a.csv")
-        var text = "event_date,latitude,longitude\n"
-        for i in 0..<400 { text += "2025-07-01,\(14 + Double(i) / 1000),-3.60\n" }
-        try text.write(to: csv, atomically: true, encoding: .utf8)
+    /// A store holding `rows` events (`row(i)` gives date,latitude,longitude) and the CSV it came from.
+    func ingestedStore(rows: Int, _ row: (Int) -> String) throws -> (db: URL, csv: URL) {
+        let db = dir.appendingPathComponent("s.sqlite"), csv = dir.appendingPathComponent("events.csv")
+        try ("event_date,latitude,longitude\n" + (0..<rows).map { row($0) + "\n" }.joined()).write(to: csv, atomically: true, encoding: .utf8)
         XCTAssertEqual(try runCLI(["ingest", csv.path, "--db", db.path]).status, 0)
+        return (db, csv)
+    }
+
+    func testIngestIntoADamagedStoreFails() throws {
+        let (db, csv) = try ingestedStore(rows: 400) { "2025-07-01,\(14 + Double($0) / 1000),-3.60" }
         // Overwrite the cell-pointer array of the incident table's root page.
         let root = try python("import sqlite3; print(sqlite3.connect('\(db.path)').execute(\"select rootpage from sqlite_master where name='incident'\").fetchone()[0])")
         let page = try XCTUnwrap(Int(root.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -122,12 +125,9 @@ final class FaultCLITests: XCTestCase {
     }
 
     func testConcurrentIngestAndReportBothFinish() throws {
-        let db = dir.appendingPathComponent("s.sqlite")
-        let csv = dir.appendingPathComponent("all.csv")
-        var text = "event_date,latitude,longitude\n"
-        for i in 0..<3_000 { text += "2025-0\(1 + i % 7)-1\(i % 10),\(13 + Double(i % 500) / 200),\(-6 + Double(i % 700) / 150)\n" }
-        try text.write(to: csv, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try runCLI(["ingest", csv.path, "--db", db.path]).status, 0)
+        let (db, csv) = try ingestedStore(rows: 3_000) { i in
+            "2025-0\(1 + i % 7)-1\(i % 10),\(13 + Double(i % 500) / 200),\(-6 + Double(i % 700) / 150)"
+        }
         let group = DispatchGroup()
         final class Box: @unchecked Sendable { var results: [String: CLIResult] = [:]; let lock = NSLock() }
         let box = Box()
