@@ -54,41 +54,74 @@ public final class ReportFolder {
 
     /// Moves a complete staging folder to `ROOT/<name>` (replacing an earlier run for the same
     /// name) and points `latest` at it.
+    ///
+    /// At every step some complete copy of each report exists under a name `recover()` knows:
+    /// where the file system has `RENAME_EXCHANGE` (Linux ≥ 3.15 on ext4, tmpfs, xfs, btrfs) the
+    /// old and new folders swap in one atomic step; elsewhere the old folder is renamed aside to
+    /// `.replaced-<name>-<pid>` first, and `recover()` renames it back if a crash came before
+    /// the new one was in place. `latest` is repointed with an atomic rename of a new symlink.
     @discardableResult
     public func publish(staging: URL, as name: String) throws -> URL {
         let target = root.appendingPathComponent(name)
         let fm = FileManager.default
+        try FaultInjection.point("publish.before-swap")
         if fm.fileExists(atPath: target.path) {
-            let old = root.appendingPathComponent(".replaced-\(name)-\(getpid())")
-            try? fm.removeItem(at: old)
-            guard rename(target.path, old.path) == 0 else {
-                throw OutputError(path: target.path, reason: "cannot replace the earlier report: \(String(cString: strerror(errno)))")
+            if !FaultInjection.isSet("publish.no-exchange"), Self.exchange(staging.path, target.path) {
+                // The staging path now holds the previous report; the new one is in place.
+                try FaultInjection.point("publish.after-swap")
+                try? fm.removeItem(at: staging)
+            } else {
+                let old = root.appendingPathComponent(".replaced-\(name)-\(getpid())")
+                try? fm.removeItem(at: old)
+                guard rename(target.path, old.path) == 0 else {
+                    throw OutputError(path: target.path, reason: "cannot replace the earlier report: \(String(cString: strerror(errno)))")
+                }
+                try FaultInjection.point("publish.after-aside")
+                guard rename(staging.path, target.path) == 0 else {
+                    _ = rename(old.path, target.path)
+                    throw OutputError(path: target.path, reason: "cannot publish the report: \(String(cString: strerror(errno)))")
+                }
+                try FaultInjection.point("publish.after-swap")
+                try? fm.removeItem(at: old)
             }
-            guard rename(staging.path, target.path) == 0 else {
-                _ = rename(old.path, target.path)
-                throw OutputError(path: target.path, reason: "cannot publish the report: \(String(cString: strerror(errno)))")
-            }
-            try? fm.removeItem(at: old)
         } else {
             guard rename(staging.path, target.path) == 0 else {
                 throw OutputError(path: target.path, reason: "cannot publish the report: \(String(cString: strerror(errno)))")
             }
+            try FaultInjection.point("publish.after-swap")
         }
+        try FaultInjection.point("publish.before-latest")
+        try pointLatest(at: name)
+        try FaultInjection.point("publish.after-latest")
+        return target
+    }
+
+    /// Points `latest` at `name` with an atomic rename of a fresh symlink.
+    func pointLatest(at name: String) throws {
+        let fm = FileManager.default
         let link = root.appendingPathComponent("latest"), tmp = root.appendingPathComponent(".latest-\(getpid())")
         try? fm.removeItem(at: tmp)
         guard symlink(name, tmp.path) == 0, rename(tmp.path, link.path) == 0 else {
             throw OutputError(path: link.path, reason: "cannot point latest at \(name): \(String(cString: strerror(errno)))")
         }
-        return target
     }
 
-    /// Removes staging folders left by crashed runs (only while holding the lock).
-    public func removeStaleStaging() {
-        let items = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        for item in items where item.hasPrefix(".staging-") || item.hasPrefix(".replaced-") {
-            try? FileManager.default.removeItem(at: root.appendingPathComponent(item))
-        }
+    /// Linux `renameat2(…, RENAME_EXCHANGE)`, looked up at run time (Glibc's Swift module does
+    /// not declare it); false when it is missing or the file system refuses it.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let renameExchange: UInt32 = 1 << 1
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
+        #else
+        return false
+        #endif
     }
+
+    /// Cleans up after crashed runs (call only while holding the lock); see `recover()`.
+    public func removeStaleStaging() { _ = recover() }
 }
 
 /// Another report holds the lock.

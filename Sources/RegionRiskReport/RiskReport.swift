@@ -67,6 +67,11 @@ public enum RiskReport {
             progress(name)
         }
 
+        // Every setting checked up front: a bad density setting must not cost a detection first.
+        try request.detection.checkLimits()
+        try DensityParameters(cellSizeKm: request.densityCellKm, bandwidthKm: request.densityBandwidthKm,
+                              kernel: request.densityKernel, weighting: EventWeighting()).checkLimits()
+
         // 1. Detection.
         let detection = try ChangeDetector.run(request.analysis, incidents: request.incidents,
                                                parameters: request.detection, namer: request.namer)
@@ -151,13 +156,19 @@ public enum RiskReport {
             throw error
         }
         let published = try folder.publish(staging: staging, as: asOf.description)
-        try historyStore.appendHistory(RunHistory.Entry(asOf: asOf.description, regions: current))
+        var historyError: (any Error)?
+        do {
+            try FaultInjection.point("report.history")
+            try historyStore.appendHistory(RunHistory.Entry(asOf: asOf.description, regions: current))
+        } catch { historyError = error }
         stage("publish")
 
-        return RiskReportOutcome(folder: published, asOf: asOf, detection: detection,
-                                 newSincePreviousRun: comparison.new.map { current[$0].label },
-                                 continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended,
-                                 previousAsOf: comparison.previousAsOf, stageSeconds: stages)
+        let outcome = RiskReportOutcome(folder: published, asOf: asOf, detection: detection,
+                                        newSincePreviousRun: comparison.new.map { current[$0].label },
+                                        continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended,
+                                        previousAsOf: comparison.previousAsOf, stageSeconds: stages)
+        if let historyError { throw RiskReportHistoryError(outcome: outcome, reason: historyError.localizedDescription) }
+        return outcome
     }
 
     static func label(of r: FlaggedRegion) -> String {
@@ -175,7 +186,7 @@ public enum RiskReport {
         let flagged = detection.regions.map { r in
             FlaggedRegionSummary(id: "\(r.id)", category: FlagCategory(r.category.rawValue), significant: r.significant,
                                  pValue: r.pValue, qValue: r.qValue, recentEvents: r.recentEvents, baselineEvents: r.baselineEvents,
-                                 recentFatalities: Int(min(r.recentFatalities, 1e12).rounded()), places: r.places, admin1: r.admin1,
+                                 recentFatalities: ParameterLimits.roundedSaturating(r.recentFatalities), places: r.places, admin1: r.admin1,
                                  summary: r.summary, geometry: r.geometry,
                                  incidents: r.incidents.map {
                                      RegionIncidentRow(eventID: $0.sourceEventID, date: $0.date, place: $0.place, fatalities: $0.fatalities,
@@ -188,7 +199,8 @@ public enum RiskReport {
         }
         let rows = admin1.map {
             Admin1Row(name: $0.name, recentEvents: $0.recentEvents, baselineEvents: $0.baselineEvents,
-                      recentFatalities: Int($0.recentFatalities.rounded()), baselineFatalities: Int($0.baselineFatalities.rounded()),
+                      recentFatalities: ParameterLimits.roundedSaturating($0.recentFatalities),
+                      baselineFatalities: ParameterLimits.roundedSaturating($0.baselineFatalities),
                       rateRatio: $0.rateRatio, score: $0.score, rank: $0.rank)
         }
         let changes = RunChanges(previousAsOf: comparison.previousAsOf.flatMap { CivilDate(parsing: $0) },

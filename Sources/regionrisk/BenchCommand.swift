@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
     var forecastEvents: Int?
 
     func validate() throws {
-        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        try OptionLimits.check("--repeat", `repeat`, in: 1...1_000)
         if let forecastEvents, forecastEvents < 10 || forecastEvents > 10_000_000 {
             throw ValidationError("--forecast-events must be between 10 and 10000000")
         }
@@ -45,12 +45,12 @@ struct BenchCommand: ParsableCommand {
             guard let text else { return nil }
             let values = text.split(separator: ",").map { parse($0.trimmingCharacters(in: .whitespaces)) }
             guard values.allSatisfy({ $0 != nil }), !values.isEmpty else {
-                throw ValidationError("\(option) \"\(text)\": expected a comma-separated list, e.g. \(option == "--kernels" ? "quartic,gaussian" : "5,2,1")")
+                throw ValidationError("\(option) \"\(text)\": expected a comma-separated list, e.g. \(option == "--kernels" ? "quartic,gaussian" : "5,2,1") (cells 0.01 to 1000 km, events 1 to 10000000)")
             }
             return values.map { $0! }
         }
-        let cells = try list("--cell-km", cellKm) { Double($0).flatMap { $0 > 0 ? $0 : nil } } ?? [5, 2, 1]
-        let counts = try list("--events", events) { Int($0).flatMap { $0 > 0 ? $0 : nil } } ?? [10_000, 100_000, 1_000_000]
+        let cells = try list("--cell-km", cellKm) { Double($0).flatMap { ParameterLimits.cellSizeKm.contains($0) ? $0 : nil } } ?? [5, 2, 1]
+        let counts = try list("--events", events) { Int($0).flatMap { (1...10_000_000).contains($0) ? $0 : nil } } ?? [10_000, 100_000, 1_000_000]
         let shapes = try list("--kernels", kernels) { KernelShape(rawValue: $0) } ?? [.quartic, .gaussian]
         return cells.flatMap { c in counts.flatMap { n in shapes.map { DensityScenario(cellSizeKm: c, events: n, kernel: $0) } } }
     }

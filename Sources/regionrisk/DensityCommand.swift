@@ -48,13 +48,15 @@ struct DensityCommand: ParsableCommand {
     @Option(help: "Absolute class breaks in events/km², comma-separated (default: 5,15,30,50,75% of the peak).")
     var breaks: String?
 
-    @Option(help: "Output file. Written atomically (temporary file, then renamed).")
+    @Option(help: "Output file, - for standard output. A file is written atomically (temporary file, then renamed); a device or FIFO is written in place; a symlink's target is replaced.")
     var out: String = "density.geojson"
 
     func validate() throws {
-        guard cellKm.isFinite, cellKm > 0 else { throw ValidationError("--cell-km must be a positive number") }
-        guard bandwidthKm.isFinite, bandwidthKm > 0 else { throw ValidationError("--bandwidth-km must be a positive number") }
+        try OptionLimits.check("--cell-km", cellKm, in: ParameterLimits.cellSizeKm, unit: "km")
+        try OptionLimits.check("--bandwidth-km", bandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
         if let breaks { _ = try parseBreaks(breaks) }
+        if out.isEmpty { throw ValidationError("--out is empty; give a file name, or - for standard output") }
+        if out == "-", format == .asc { throw ValidationError("--format asc writes a .prj beside the grid; give a file name, not -") }
         try weighting.validate()
         if weighting.weight == .column, input.columnOptions.weightCol == nil {
             throw ValidationError("--weight column needs --weight-col NAME (the column holding each event's weight)")
@@ -78,6 +80,7 @@ struct DensityCommand: ParsableCommand {
         let loaded = try input.loadIncidents(log: log)
         let parameters = DensityParameters(cellSizeKm: cellKm, bandwidthKm: bandwidthKm, kernel: kernel,
                                            weighting: try weighting.eventWeighting())
+        if let warning = parameters.narrowBandwidthWarning { log.warning(warning) }
         let result = try DensityAnalysis.run(incidents: loaded.incidents, grid: areaGrid, parameters: parameters)
         for e in result.excluded.prefix(20) {
             log.warning("event \(e.incident.sourceEventID) left out: \(e.reason)")
@@ -92,9 +95,9 @@ struct DensityCommand: ParsableCommand {
                 ? try DensityExport.cellsGeoJSON(grid, metadata: metadata)
                 : try DensityExport.classesGeoJSON(grid, breaks: breaks.map { DensityClassBreaks(kind: .absolute(try parseBreaks($0))) } ?? .default,
                                                    metadata: metadata)
-            try AtomicFile.write(fc.serialized(), to: url)
+            try AtomicFile.write(fc.serialized(), toPath: out)
         case .csv:
-            try AtomicFile.write(try DensityExport.csv(grid), to: url)
+            try AtomicFile.write(try DensityExport.csv(grid), toPath: out)
         case .asc:
             let ascii = try DensityExport.esriASCII(grid)
             try AtomicFile.write(ascii.prj, to: url.deletingPathExtension().appendingPathExtension("prj"))

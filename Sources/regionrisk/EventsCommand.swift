@@ -47,7 +47,7 @@ struct EventsCommand: ParsableCommand {
         let query = IncidentQuery(
             since: since.flatMap(CivilDate.init(parsing:)), until: until.flatMap(CivilDate.init(parsing:)),
             bbox: bbox.flatMap(IncidentQuery.BoundingBox.init(parsing:)), admin1: admin1, eventType: eventType, source: source)
-        let store = try IncidentStore(path: db ?? IncidentStore.defaultPath(), create: false)
+        let store = try IncidentStore(path: db ?? IncidentStore.defaultPath(), create: false, readOnly: true)
         if let out {
             let file = try StreamingAtomicFile(url: URL(fileURLWithPath: out))
             let n = try store.export(query, format: format) { try file.write($0) }

@@ -37,7 +37,7 @@ struct FlagCommand: ParsableCommand {
     @OptionGroup var area: AnalysisAreaOptions
     @OptionGroup var detection: DetectionOptions
 
-    @Option(help: "Output GeoJSON file (written atomically).")
+    @Option(help: "Output GeoJSON file (written atomically), - for standard output.")
     var out: String = "regions.geojson"
 
     @Option(name: .customLong("step-days"), help: "EHSA: length of a time step, days.")
@@ -51,6 +51,13 @@ struct FlagCommand: ParsableCommand {
 
     @Flag(name: .customLong("no-fdr"), help: "EHSA: no false-discovery-rate correction of the Gi* bins.")
     var noFDR = false
+
+    func validate() throws {
+        if out.isEmpty { throw ValidationError("--out is empty; give a file name, or - for standard output") }
+        try OptionLimits.check("--steps", steps, in: ParameterLimits.timeSteps)
+        try OptionLimits.check("--step-days", stepDays, in: ParameterLimits.stepDays, unit: "days")
+        try OptionLimits.check("--time-window-steps", timeWindowSteps, in: 0...(steps - 1))
+    }
 
     func run() throws {
         logging.bootstrap()
@@ -79,7 +86,7 @@ struct FlagCommand: ParsableCommand {
             output = try detection.run(run, incidents: loaded.incidents, namer: try area.namer(for: aoi),
                                        inputs: loaded.fingerprints, log: log).geoJSON
         }
-        try AtomicFile.write(output.serialized(), to: URL(fileURLWithPath: out))
+        try AtomicFile.write(output.serialized(), toPath: out)
         log.info("wrote \(out)")
     }
 }

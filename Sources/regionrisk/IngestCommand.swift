@@ -57,11 +57,15 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds to wait for another ingest into the same database to finish.", valueName: "seconds"))
     var wait: Double = 60
 
+    @Flag(name: .customLong("allow-undated"), help: "Store the events of a file without a date column (undated; no date window will include them). Without it such a file is refused.")
+    var allowUndated = false
+
     @Flag(help: .hidden) var progress = false
 
     func validate() throws {
         guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be between 0 and 1") }
-        guard wait >= 0 else { throw ValidationError("--wait must be zero or more seconds") }
+        try OptionLimits.check("--wait", wait, in: ParameterLimits.lockTimeoutSeconds, unit: "s")
+        try OptionLimits.check("--area-tolerance-km", areaToleranceKm, in: 0...1_000, unit: "km")
     }
 
     @OptionGroup var logging: LoggingOptions
@@ -70,19 +74,21 @@ struct IngestCommand: ParsableCommand {
         logging.bootstrap()
         let input = URL(fileURLWithPath: file)
         let dbPath = db ?? IncidentStore.defaultPath()
-        let reader = IncidentFileReader(
+        var reader = IncidentFileReader(
             format: format,
             columns: columnOptions.columns,
             resolver: Self.placeNameResolver, minimumGeocodeConfidence: minConfidence, source: source)
+        reader.requiresDateColumn = !allowUndated
         let rejectsURL = rejects.map { URL(fileURLWithPath: $0) } ?? RejectsFile.defaultURL(for: input)
         let terminal = isatty(STDERR_FILENO) != 0
         let reporter = progress || terminal ? ProgressLine(terminal: terminal) : nil
 
         let summary: IngestSummary
+        let inArea = try areaFilter()
         do {
             let store = try IncidentStore(path: dbPath, busyTimeout: wait)
             summary = try store.ingest(
-                file: input, reader: reader, areaFilter: try areaFilter(), deletions: deletions.map { URL(fileURLWithPath: $0) },
+                file: input, reader: reader, areaFilter: inArea, deletions: deletions.map { URL(fileURLWithPath: $0) },
                 strict: strict, progress: reporter.map { r in { r.show($0) } })
             reporter?.finish()
         } catch let IngestError.rejectedRowsInStrictMode(s) {
@@ -103,8 +109,8 @@ struct IngestCommand: ParsableCommand {
         do { try writeRejects(summary, to: rejectsURL) } catch {
             throw CommandFailure.failed("the events were stored, but the rejects file could not be written: \(error.localizedDescription) (choose another place with --rejects PATH)", status: ExitStatus.failure)
         }
-        if summary.stored == 0, !summary.rejected.isEmpty {
-            throw CommandFailure.failed("no event could be stored: all \(summary.rejected.count) rows were rejected (see \(rejectsURL.path))", status: ExitStatus.failure)
+        if summary.stored == 0, summary.rowsRead > 0 {
+            throw CommandFailure.failed(Self.nothingStoredText(summary, inArea: inArea, rejectsURL: rejectsURL), status: ExitStatus.failure)
         }
     }
 
@@ -119,8 +125,22 @@ struct IngestCommand: ParsableCommand {
     /// events outside it are listed, not stored.
     func areaFilter() throws -> (LonLat) -> Bool {
         let aoi = try area.loadArea()
-        let membership = AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
+        let membership = try AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
         return { membership.contains($0) }
+    }
+
+    /// Why a non-empty file stored nothing: rejected rows, events outside the area (and whether
+    /// swapping latitude and longitude would have put them inside).
+    static func nothingStoredText(_ s: IngestSummary, inArea: (LonLat) -> Bool, rejectsURL: URL) -> String {
+        var parts: [String] = []
+        if !s.rejected.isEmpty { parts.append("\(s.rejected.count) rejected") }
+        if !s.outsideArea.isEmpty {
+            let swapped = s.outsideArea.filter { inArea(LonLat(lon: $0.location.lat, lat: $0.location.lon)) }.count
+            parts.append("\(s.outsideArea.count) outside the area of interest"
+                         + (swapped > 0 ? " (\(swapped) of them would be inside with latitude and longitude swapped: check --lat-col/--lon-col)" : " (another area? give it with --area)"))
+        }
+        if s.skipped > 0 { parts.append("\(s.skipped) duplicates skipped") }
+        return "nothing was stored from \(s.rowsRead) rows: " + parts.joined(separator: ", ") + " (all listed in \(rejectsURL.path))"
     }
 
     static func summaryText(_ s: IngestSummary, database: String) -> String {

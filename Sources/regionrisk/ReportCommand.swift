@@ -20,12 +20,16 @@ struct ReportCommand: ParsableCommand {
             Exit status (for cron wrappers):
               0   done; no new or escalating region since the previous run
               3   done; new or escalating regions appeared since the previous run (the first run counts all)
+              4   the report was published, but the run history could not be written (disk full?): read
+                  the report; the next run may announce the same regions again
               1   error (unreadable input, unwritable output, another run holding the lock past --lock-timeout)
               64  usage error
             """)
 
     /// Exit status when new regions appeared since the previous run.
     static let newRegionsExitCode = ExitStatus.newRegionsOrStrictRejects
+    /// Exit status when the report was published but the run history could not be written.
+    static let historyNotRecordedExitCode: Int32 = 4
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
@@ -52,8 +56,10 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard horizonDays >= 1, horizonDays <= 3660 else { throw ValidationError("--horizon-days must be between 1 and 3660") }
-        guard lockTimeout >= 0, lockTimeout.isFinite else { throw ValidationError("--lock-timeout must be ≥ 0 seconds") }
-        guard densityCellKm > 0, densityBandwidthKm > 0 else { throw ValidationError("density cell and bandwidth must be positive") }
+        try OptionLimits.check("--lock-timeout", lockTimeout, in: ParameterLimits.lockTimeoutSeconds, unit: "s")
+        try OptionLimits.check("--density-cell-km", densityCellKm, in: ParameterLimits.cellSizeKm, unit: "km")
+        try OptionLimits.check("--density-bandwidth-km", densityBandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
+        if out.isEmpty { throw ValidationError("--out is empty; give the reports folder, e.g. --out reports") }
         if detection.method != .quietToActive { throw ValidationError("report uses --method quiet-to-active; run `regionrisk flag --method ehsa` for emerging hot spots") }
     }
 
@@ -64,7 +70,7 @@ struct ReportCommand: ParsableCommand {
         let folder = try ReportFolder(root: URL(fileURLWithPath: out))
         try folder.lock(timeoutSeconds: lockTimeout)
         defer { folder.unlock() }
-        folder.removeStaleStaging()
+        for repair in folder.recover().repairs { log.warning(repair) }
 
         let loaded = try input.loadIncidents(log: log)
         let run = try area.analysisRun(log: log)
@@ -78,7 +84,11 @@ struct ReportCommand: ParsableCommand {
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
         // Runs on a store are remembered in it; otherwise beside the reports.
         let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }
-        let outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) }
+        let outcome: RiskReportOutcome
+        var historyFailure: RiskReportHistoryError?
+        do { outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) } } catch let e as RiskReportHistoryError {
+            (outcome, historyFailure) = (e.outcome, e)
+        }
         progress.finish()
 
         let d = outcome.detection
@@ -93,6 +103,9 @@ struct ReportCommand: ParsableCommand {
         if !outcome.ended.isEmpty { log.info("ended: \(outcome.ended.joined(separator: "; "))") }
         let stages = outcome.stageSeconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", ")
         log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s (\(stages))")
+        if let historyFailure {
+            throw CommandFailure.failed(historyFailure.localizedDescription, status: Self.historyNotRecordedExitCode)
+        }
         if !outcome.newSincePreviousRun.isEmpty { throw CommandFailure.result(Self.newRegionsExitCode) }
     }
 }

@@ -50,7 +50,7 @@ final class FlagCLITests: XCTestCase {
         XCTAssertTrue(west.contains { ["new hot spot", "consecutive hot spot", "intensifying hot spot"].contains($0["category"] as! String) },
                       "\(west.map { $0["category"]! })")
         try assertOpensInGDALWithValidGeometries(out)
-        XCTAssertEqual(try runCLI(["flag", "--method", "ehsa", "--events", input.path, "--steps", "5", "--out", out.path]).status, 1)
+        XCTAssertEqual(try runCLI(["flag", "--method", "ehsa", "--events", input.path, "--steps", "5", "--out", out.path]).status, 64, "--steps 5 is outside 10…1000: a usage error")
     }
 }
 

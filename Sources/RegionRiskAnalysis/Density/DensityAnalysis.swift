@@ -43,6 +43,7 @@ public struct DensityResult: Sendable {
 public enum DensityAnalysis {
     public static func run(incidents: [Incident], grid areaGrid: AreaGrid, parameters: DensityParameters,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> DensityResult {
+        try parameters.checkLimits()
         var used: [LonLat] = [], weights: [Double] = [], excluded: [ExcludedIncident] = []
         used.reserveCapacity(incidents.count)
         weights.reserveCapacity(incidents.count)

@@ -57,9 +57,13 @@ public struct EventWeighting: Sendable, Equatable {
         var w: Double
         switch source {
         case .unweighted: w = 1
-        case let .fatalities(t): w = t.apply(incident.fatalities ?? 0)
+        case let .fatalities(t):
+            let f = incident.fatalities ?? 0
+            guard ParameterLimits.fatalities.contains(f) else { return .failure(.valueOutOfRange(field: "fatalities", value: f)) }
+            w = t.apply(f)
         case let .column(t):
             guard let v = incident.weight else { return .failure(.missingWeight) }
+            guard ParameterLimits.weight.contains(v) else { return .failure(.valueOutOfRange(field: "weight", value: v)) }
             w = t.apply(v)
         }
         guard w.isFinite, w >= 0 else { return .failure(.invalidWeight(w)) }
@@ -79,12 +83,16 @@ public struct EventWeighting: Sendable, Equatable {
 /// Why an event was left out of a density.
 public enum WeightingExclusion: Error, Sendable, Equatable, CustomStringConvertible {
     case regionOnlyLocation, missingWeight, invalidWeight(Double), noAsOfDate, missingDate, afterAsOf(CivilDate)
+    /// A fatalities or weight value outside `ParameterLimits.fatalities` / `.weight`.
+    case valueOutOfRange(field: String, value: Double)
 
     public var description: String {
         switch self {
         case .regionOnlyLocation: "location known only to a region (geo precision 3); excluded"
         case .missingWeight: "no value in the weight column"
         case let .invalidWeight(w): "weight \(w) is not a finite number ≥ 0"
+        case let .valueOutOfRange(field, v):
+            "\(field) \(v) is outside the valid range (\(field == "fatalities" ? "0 to 1000000" : "0 to 1e9"))"
         case .noAsOfDate: "a half-life needs an as-of date"
         case .missingDate: "no date, and the time decay needs one"
         case let .afterAsOf(d): "dated \(d), after the as-of date"

@@ -32,9 +32,7 @@ public enum ChangeDetector {
     public static func run(_ analysis: AnalysisRun, incidents: [Incident], parameters: ChangeDetectionParameters,
                            namer: RegionNamer? = nil) throws -> ChangeDetectionResult {
         var p = parameters
-        guard p.recentDays > 0, p.baselineDays > 0 else { throw DetectionError("the recent and baseline windows must be at least one day") }
-        guard p.bandwidthKm.isFinite, p.bandwidthKm > 0 else { throw DetectionError("the bandwidth must be a positive number of km") }
-        guard p.alpha > 0, p.alpha < 1 else { throw DetectionError("alpha must be between 0 and 1") }
+        try p.checkLimits()
         guard p.monteCarloReplicates >= 0, p.monteCarloReplicates <= 100_000 else {
             throw DetectionError("the number of Monte Carlo replicates must be between 0 and 100000")
         }

@@ -79,6 +79,7 @@ public enum EmergingHotSpotRegions {
             throw DetectionError("emerging hot spot analysis needs at least \(EmergingHotSpotParameters.minimumTimeSteps) time steps (got \(p.steps))")
         }
         guard p.stepDays >= 1 else { throw DetectionError("a time step must be at least one day") }
+        try p.checkLimits()
         let dated = incidents.filter { $0.date != nil }
         guard let latest = dated.map({ $0.date! }).max() else {
             throw DetectionError("no dated events: the space-time cube needs event dates")
@@ -88,6 +89,7 @@ public enum EmergingHotSpotRegions {
         let firstDay = asOf.adding(days: -(p.steps * p.stepDays - 1))
         let grid = try analysisRun.grid(cellSizeKm: p.cellSizeKm)
         let cellCount = grid.spec.cellCount
+        try p.checkCube(gridCells: cellCount)
         var counts = [Double](repeating: 0, count: p.steps * cellCount)
         var excluded = 0, inCube = 0
         let inWindow = dated.filter { $0.date! >= firstDay && $0.date! <= asOf }

@@ -33,7 +33,7 @@ enum BackgroundDensity {
         let margin = 5 * h
         let w = (maxX - minX) + 2 * margin, hgt = (maxY - minY) + 2 * margin
         let spacing = max(h / 6, (w * hgt / Double(maxAuxiliaryCells)).squareRoot())
-        let spec = GridSpec(crs: "auxiliary", covering: (minX - margin) * 1000, (minY - margin) * 1000,
+        let spec = try GridSpec(crs: "auxiliary", covering: (minX - margin) * 1000, (minY - margin) * 1000,
                             (maxX + margin) * 1000, (maxY + margin) * 1000, cellSizeMeters: spacing * 1000)
         let events = ProjectedEvents(x: xKm.map { $0 * 1000 }, y: yKm.map { $0 * 1000 }, weights: weights)
         let (values, errorBound) = try DensityEngine.compute(events: events, grid: spec, kernel: .gaussian, bandwidthKm: h)

@@ -5,7 +5,15 @@ import Foundation
 /// A crash leaves either the old file or the new one, never a mix.
 public enum AtomicFile {
     /// Writes `data` to `url` atomically, creating the parent folder if needed.
-    public static func write(_ data: Data, to url: URL) throws {
+    ///
+    /// A device, FIFO or socket is written through in place instead, a symlink's target is
+    /// written (by the same rules), and a folder is refused (see `OutputPath`).
+    public static func write(_ data: Data, to requested: URL) throws {
+        let url: URL
+        switch try OutputPath.resolve(requested) {
+        case let .writeThrough(device): return try OutputPath.writeThrough(data, to: device, shownAs: requested.path)
+        case let .atomic(target): url = target
+        }
         let dir = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -3,10 +3,12 @@ import Foundation
 /// `AtomicFile`'s guarantee (a reader sees the old file or the new one, never half) for files
 /// too big to build in memory first: a 1M-row export or generated benchmark input. Text is
 /// buffered to a temporary file beside the target and renamed over it by `commit()`; dropping
-/// the writer without committing removes the temporary file.
+/// the writer without committing removes the temporary file. A device or FIFO is written
+/// through in place, and a symlink's target is the file replaced (see `OutputPath`).
 public final class StreamingAtomicFile {
     public let url: URL
-    private let tmp: URL
+    /// The temporary file and the file it replaces; nil when writing through to a device.
+    private let pending: (tmp: URL, target: URL)?
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var finished = false
@@ -14,26 +16,38 @@ public final class StreamingAtomicFile {
 
     public init(url: URL) throws {
         self.url = url
-        let dir = url.deletingLastPathComponent()
+        let target: URL
+        switch try OutputPath.resolve(url) {
+        case let .writeThrough(device):
+            guard let h = FileHandle(forWritingAtPath: device.path) else {
+                throw OutputError(path: url.path, reason: "cannot open it for writing: \(String(cString: strerror(errno)))")
+            }
+            handle = h
+            pending = nil
+            return
+        case let .atomic(resolved): target = resolved
+        }
+        let dir = target.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         } catch {
             throw OutputError(path: url.path, reason: "cannot create folder \(dir.path): \(error.localizedDescription)")
         }
-        tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let tmp = dir.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
             let h = try? FileHandle(forWritingTo: tmp)
         else {
             throw OutputError(path: url.path, reason: "cannot create a temporary file in \(dir.path)")
         }
         handle = h
+        pending = (tmp, target)
         buffer.reserveCapacity(Self.flushSize + 4096)
     }
 
     deinit {
         if !finished {
             try? handle.close()
-            try? FileManager.default.removeItem(at: tmp)
+            if let pending { try? FileManager.default.removeItem(at: pending.tmp) }
         }
     }
 
@@ -53,13 +67,14 @@ public final class StreamingAtomicFile {
     public func commit() throws {
         try flush()
         do {
-            try handle.synchronize()
+            if pending != nil { try handle.synchronize() }
             try handle.close()
         } catch {
             throw OutputError(path: url.path, reason: "cannot write: \(error.localizedDescription)")
         }
         finished = true
-        if rename(tmp.path, url.path) != 0 {
+        guard let (tmp, target) = pending else { return }
+        if rename(tmp.path, target.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: tmp)
             throw OutputError(path: url.path, reason: "cannot rename the temporary file into place: \(reason)")

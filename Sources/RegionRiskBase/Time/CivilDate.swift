@@ -52,29 +52,15 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses `2025-07-01`, `2025/07/01`, `01 July 2025`, `1 Jul 2025` and `01-July-2025`
     /// (ACLED's formats), and an ISO timestamp's date part (`2025-07-01T12:00:00Z`, `2025-07-01 00:00:00`).
+    ///
+    /// The same reader as `parse(utf8:)`, which ingest runs on every cell, so that a date
+    /// accepted in a file is accepted on the command line too (the fuzzer found `2023-02-9`
+    /// read by one and refused by the other).
     public init?(parsing text: String) {
         let s = text.trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty, s.utf8.count <= 40 else { return nil }
-        let iso = s.prefix(10)
-        if iso.count == 10 {
-            let parts = iso.split(whereSeparator: { $0 == "-" || $0 == "/" })
-            if parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-                s.count == 10 || s.dropFirst(10).first == "T" || s.dropFirst(10).first == " "
-            {
-                guard let date = CivilDate(year: y, month: m, day: d) else { return nil }
-                self = date
-                return
-            }
-        }
-        let words = s.split(whereSeparator: { $0 == " " || $0 == "-" })
-        if words.count == 3, let d = Int(words[0]), let y = Int(words[2]), words[2].count == 4,
-            let m = CivilDate.monthNumber(String(words[1]))
-        {
-            guard let date = CivilDate(year: y, month: m, day: d) else { return nil }
-            self = date
-            return
-        }
-        return nil
+        guard case let .date(date) = CivilDate.parse(utf8: Array(s.utf8)) else { return nil }
+        self = date
     }
 
     static func monthNumber(_ name: String) -> Int? {

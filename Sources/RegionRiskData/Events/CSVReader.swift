@@ -61,6 +61,11 @@ public final class CSVReader {
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
+    /// Largest record (header included) read, bytes; ACLED's longest rows are a few kB.
+    public static let maximumRecordBytes = 1 << 20
+    /// Most fields in one record.
+    public static let maximumFields = 4_096
+
     /// Calls `body` with each record in order; blank lines are skipped. `onBytes` sees every
     /// chunk of the raw file as read (ingest hashes the file with it while parsing).
     /// A record is only valid during its call.
@@ -155,6 +160,14 @@ public final class CSVReader {
                         state = .unquoted
                     }
                 }
+            }
+            // Checked once per chunk, outside the byte loop: a record over the caps is not an
+            // export row (a 50 MB "header", an unclosed quote swallowing the file).
+            if bufCount > Self.maximumRecordBytes || fieldCount > Self.maximumFields {
+                let why = state == .quoted ? " (the quoted field opened on line \(quoteLine) may never be closed)" : ""
+                throw CSVError(
+                    file: url.path, line: recordLine,
+                    reason: "the record starting on line \(recordLine) is longer than \(Self.maximumRecordBytes >> 20) MiB or has more than \(Self.maximumFields) fields\(why); this is not an incident export")
             }
         }
         if state == .quoted {

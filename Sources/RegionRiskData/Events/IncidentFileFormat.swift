@@ -149,7 +149,9 @@ struct ColumnMap {
         let profile = FormatProfile.of(format)
         ucdpPrecision = profile.ucdpPrecision
         index = Array(repeating: nil, count: IncidentField.allCases.count)
-        let available = header.joined(separator: ", ")
+        // Never the whole of a huge header in a message.
+        let available = header.prefix(40).map { $0.count > 60 ? String($0.prefix(60)) + "…" : $0 }.joined(separator: ", ")
+            + (header.count > 40 ? ", … (\(header.count) columns)" : "")
         for field in IncidentField.allCases {
             if let wanted = field.override(in: columns) {
                 guard let k = lower.firstIndex(of: wanted.trimmingCharacters(in: .whitespaces).lowercased()) else {
@@ -158,6 +160,16 @@ struct ColumnMap {
                 index[field.rawValue] = k
             } else if let names = profile.names[field] {
                 index[field.rawValue] = names.lazy.compactMap { lower.firstIndex(of: $0) }.first
+            }
+        }
+        // A used column whose name appears twice: which one is meant cannot be known.
+        for field in IncidentField.allCases {
+            guard let k = index[field.rawValue] else { continue }
+            let same = lower.indices.filter { lower[$0] == lower[k] }
+            if same.count > 1 {
+                throw IncidentFileError(
+                    file: file,
+                    reason: "has \(same.count) columns named \"\(header[k])\" (columns \(same.map { String($0 + 1) }.joined(separator: ", "))); rename all but one, or name the one to use with \(field.flag) after renaming")
             }
         }
         if format == .geojson { return }

@@ -53,6 +53,10 @@ public struct IncidentFileReader: Sendable {
     public var source: String?
     /// Dates after this are rejected; nil means tomorrow (UTC).
     public var latestDate: CivilDate?
+    /// A CSV file without a usable date column fails (`IncidentFileError`) instead of being read
+    /// undated with a note: ingest sets it unless `--allow-undated`, so a renamed column cannot
+    /// fill a store with events no date window will ever see.
+    public var requiresDateColumn = false
 
     public init(
         format: IncidentFileFormat? = nil, columns: IncidentColumns = .init(), resolver: (any PlaceNameResolver)? = nil,
@@ -64,6 +68,12 @@ public struct IncidentFileReader: Sendable {
         self.minimumGeocodeConfidence = minimumGeocodeConfidence
         self.source = source
         self.latestDate = latestDate
+    }
+
+    /// The first header names, for messages (never the whole of a huge header).
+    static func headerPreview(_ header: [String]) -> String {
+        let shown = header.prefix(12).map { $0.count > 40 ? String($0.prefix(40)) + "…" : $0 }
+        return shown.joined(separator: ",") + (header.count > 12 ? ",… (\(header.count) columns)" : "")
     }
 
     /// Reads the whole file into memory (fine up to a few hundred thousand rows; use `forEach`
@@ -102,6 +112,10 @@ public struct IncidentFileReader: Sendable {
         _ url: URL, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (IncidentRecord) throws -> Void, rejected: (RejectedRow) throws -> Void
     ) throws -> IncidentStreamInfo {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw IncidentFileError(file: url.path, reason: "is a folder, not an incidents file")
+        }
         let detected = try format ?? Self.sniffFormat(url)
         if detected == .geojson {
             return try GeoJSONIncidents.stream(url, reader: self, onBytes: onBytes, body, rejected: rejected)
@@ -158,6 +172,11 @@ public struct IncidentFileReader: Sendable {
                 headerCount = record.count
                 if map[.latitude] == nil {
                     rows.info.notes.append("\(fileName): no latitude/longitude columns (looked for latitude, lat; longitude, lon, lng): every row is placed by its place name; name the coordinate columns with --lat-col and --lon-col if the file has them")
+                }
+                if map[.date] == nil, requiresDateColumn {
+                    throw IncidentFileError(
+                        file: url.path,
+                        reason: "no date column (looked for event_date, date; the header is \(Self.headerPreview(header))); name it with --date-col, or store the events undated with --allow-undated")
                 }
                 if map[.date] == nil {
                     rows.info.notes.append("\(fileName): no date column (looked for event_date, date; name one with --date-col): events have no dates, so date windows will not include them")

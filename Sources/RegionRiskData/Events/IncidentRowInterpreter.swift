@@ -99,7 +99,7 @@ struct IncidentRowInterpreter {
             }
         }
 
-        func quantity(_ field: IncidentField) -> Result<Double?, RowRejection> {
+        func quantity(_ field: IncidentField, limit: ClosedRange<Double>, limitText: String) -> Result<Double?, RowRejection> {
             guard let k = map[field] else { return .success(nil) }
             switch c.number(k) {
             case .empty: return .success(nil)
@@ -107,11 +107,15 @@ struct IncidentRowInterpreter {
             case let .value(v):
                 guard v.isFinite else { return .failure(RowRejection(field, "\(quoted(k)) is not a finite number")) }
                 guard v >= 0 else { return .failure(RowRejection(field, "\(c.text(k) ?? "") is negative")) }
+                guard limit.contains(v) else {
+                    return .failure(RowRejection(field, "\(c.text(k) ?? "") is outside the valid range \(limitText)"))
+                }
                 return .success(v)
             }
         }
         let fatalities: Double?, weight: Double?
-        switch (quantity(.fatalities), quantity(.weight)) {
+        switch (quantity(.fatalities, limit: ParameterLimits.fatalities, limitText: "0 to 1000000"),
+                quantity(.weight, limit: ParameterLimits.weight, limitText: "0 to 1e9")) {
         case let (.success(f), .success(w)): (fatalities, weight) = (f, w)
         case let (.failure(r), _), let (_, .failure(r)): return reject(r.field, r.reason)
         }

@@ -202,13 +202,12 @@ extension Gazetteer {
                     anchors.append((best.place.location, toks[0].sentence, PlaceNameNormalizer.fullKey(span.name)))
                 }
             }
+            let index = MentionAnchors(anchors)
             results = spans.map { span, toks in
                 let key = PlaceNameNormalizer.fullKey(span.name)
                 let sentence = toks[0].sentence
                 var hints = RankingHints()
-                hints.anchors = anchors.filter { $0.key != key }.map {
-                    ($0.location, $0.sentence == sentence ? 0.2 : 0.08)
-                }
+                hints.anchors = index.hints(forKey: key, sentence: sentence, sameSentence: 0.2, elsewhere: 0.08)
                 hints.contextRegionKeys = span.refersToRegion ? [] : sentenceRegions[sentence] ?? []
                 return rank(query: span.name, name: span.name, candidates: span.candidates, hints: hints, limit: 5)
             }

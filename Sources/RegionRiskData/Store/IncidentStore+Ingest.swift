@@ -106,6 +106,11 @@ extension IncidentStore {
         formatter.timeZone = TimeZone(identifier: "UTC")
         var summary = IngestSummary(file: file.path, ingestedAt: formatter.string(from: Date()))
         var rolledBack = false
+        try quickCheck()
+        // Committed frames left in the WAL by an earlier process are copied into the file now,
+        // while there is room: should this ingest then fill the disk, its WAL holds only
+        // rolled-back frames and can be truncated (see `truncateWriteAheadLog`).
+        truncateWriteAheadLog()
 
         do {
             try database.writeWithoutTransaction { db in
@@ -182,11 +187,16 @@ extension IncidentStore {
                             summary.unchanged, summary.skipped, summary.rejected.count, summary.outsideArea.count, summary.deleted, runID,
                         ])
                     summary.runID = runID
+                    try FaultInjection.point("ingest.before-commit")
                     return .commit
                 }
             }
         } catch let e as DatabaseError {
+            truncateWriteAheadLog()
             throw IncidentStoreError.wrapping(e, path: path, busyTimeout: busyTimeout)
+        } catch {
+            truncateWriteAheadLog()
+            throw error
         }
         if rolledBack { throw IngestError.rejectedRowsInStrictMode(summary) }
         return summary

@@ -192,13 +192,17 @@ extension IncidentStore {
         i.geocode_ambiguous, i.source_line, r.file_name, r.file_sha256, r.started_at
         """
 
+    /// A stored fatalities value outside `ParameterLimits.fatalities` (written before the range
+    /// was enforced at ingest) reads as unknown, so no total built from it overflows.
+    static func validStoredFatalities(_ v: Double) -> Double? { ParameterLimits.fatalities.contains(v) ? v : nil }
+
     /// Reads `incidentColumns` (the first 12 of `selectedColumns`).
     static func incident(_ c: RawRow) -> Incident {
         Incident(
             source: c.text(0) ?? "", sourceEventID: c.text(1) ?? "", date: c.integer(2).map { CivilDate(dayNumber: Int($0)) },
             location: LonLat(lon: c.real(3) ?? 0, lat: c.real(4) ?? 0),
             locationPrecision: c.integer(5).flatMap { LocationPrecision(rawValue: Int($0)) } ?? .unknown,
-            place: c.text(6), admin1: c.text(7), eventType: c.text(8), actor: c.text(9), fatalities: c.real(10), weight: c.real(11))
+            place: c.text(6), admin1: c.text(7), eventType: c.text(8), actor: c.text(9), fatalities: c.real(10).flatMap(validStoredFatalities), weight: c.real(11))
     }
 
     static func storedIncident(_ c: RawRow) -> StoredIncident {

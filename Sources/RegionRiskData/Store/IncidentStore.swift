@@ -17,12 +17,15 @@ public final class IncidentStore: Sendable {
 
     /// Opens (and, when `create` is true, creates with its folders) the database at `path`,
     /// bringing its schema up to date.
-    public init(path: String, create: Bool = true, busyTimeout: TimeInterval = 60) throws {
+    ///
+    /// With `readOnly` (for commands that only read) nothing is created or migrated, and a store
+    /// on a read-only medium (no `-shm` beside it and none can be made) is opened as immutable.
+    public init(path: String, create: Bool = true, busyTimeout: TimeInterval = 60, readOnly: Bool = false) throws {
         self.path = path
         self.busyTimeout = busyTimeout
         let url = URL(fileURLWithPath: path)
         if !FileManager.default.fileExists(atPath: path) {
-            guard create else {
+            guard create, !readOnly else {
                 throw IncidentStoreError(path: path, reason: "no incident database here; load events first with `regionrisk ingest FILE --db \(path)`")
             }
             do {
@@ -32,6 +35,7 @@ public final class IncidentStore: Sendable {
             }
         }
         var config = Configuration()
+        config.readonly = readOnly
         config.busyMode = .timeout(busyTimeout)
         config.label = "IncidentStore"
         config.prepareDatabase { db in
@@ -47,13 +51,17 @@ public final class IncidentStore: Sendable {
             if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
         }
         do {
-            database = try Self.openPool(path: path, configuration: config, busyTimeout: busyTimeout)
+            database = try readOnly ? Self.openReadOnly(path: path, configuration: config, busyTimeout: busyTimeout)
+                : Self.openPool(path: path, configuration: config, busyTimeout: busyTimeout)
             try database.read { db in
                 if try Self.migrator.hasBeenSuperseded(db) {
                     throw IncidentStoreError(path: path, reason: "was written by a newer RegionRisk (unknown schema migrations); upgrade regionrisk")
                 }
+                if readOnly, try !Self.migrator.hasCompletedMigrations(db) {
+                    throw IncidentStoreError(path: path, reason: "was written by an older RegionRisk; run `regionrisk ingest` into it once to upgrade its schema")
+                }
             }
-            try Self.migrate(database)
+            if !readOnly { try Self.migrate(database) }
         } catch let e as IncidentStoreError {
             throw e
         } catch {
@@ -72,6 +80,20 @@ public final class IncidentStore: Sendable {
             } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY && Date() < deadline {
                 usleep(50_000)
             }
+        }
+    }
+
+    /// A read-only pool; where SQLite cannot read the WAL index (a read-only medium without a
+    /// `-shm` file), the file opened as immutable through a URI (Debian's SQLite has URIs on).
+    private static func openReadOnly(path: String, configuration: Configuration, busyTimeout: TimeInterval) throws -> DatabasePool {
+        do { return try openPool(path: path, configuration: configuration, busyTimeout: busyTimeout) } catch let e as DatabaseError
+            where e.resultCode == .SQLITE_CANTOPEN || e.resultCode == .SQLITE_READONLY
+        {
+            let absolute = URL(fileURLWithPath: path).path
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+            return try openPool(path: "file:\(encoded)?immutable=1", configuration: configuration, busyTimeout: busyTimeout)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RegionRiskBase
 
 /// Event locations in a grid's projected CRS (metres) with their weights.
 public struct ProjectedEvents: Sendable {
@@ -100,14 +101,30 @@ public enum DensityEngine {
         return events.weights.reduce(0, +) * peakConstant * 700 * 16 * Double.ulpOfOne * 10
     }
 
+    /// Largest bandwidth, in cells, the engine takes (10,000 km on 10 m cells is 1e6).
+    static let maximumBandwidthCells = 1e7
+
     static func validate(events: ProjectedEvents, grid: GridSpec, bandwidthKm: Double) throws {
         guard events.x.count == events.y.count, events.x.count == events.weights.count else {
             throw DensityError.mismatchedLengths(x: events.x.count, y: events.y.count, weights: events.weights.count)
         }
         guard bandwidthKm.isFinite, bandwidthKm > 0 else { throw DensityError.invalidBandwidth(bandwidthKm) }
+        try ParameterLimits.check("bandwidth", bandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
         guard grid.columns > 0, grid.rows > 0, grid.cellSizeMeters.isFinite, grid.cellSizeMeters > 0,
             grid.westX.isFinite, grid.northY.isFinite
         else { throw DensityError.invalidGrid("\(grid.columns)×\(grid.rows) cells of \(grid.cellSizeMeters) m") }
+        guard ParameterLimits.product([grid.columns, grid.rows], atMost: ParameterLimits.maximumGridCells) != nil else {
+            throw ParameterLimitError.overBudget(what: "a grid of \(grid.columns) × \(grid.rows) cells", needed: "more cells",
+                                                 budget: "\(ParameterLimits.maximumGridCells) cells", hint: "use larger cells")
+        }
+        // The bandwidth in cells bounds every loop and buffer over an event's support.
+        let bandwidthCells = bandwidthKm * 1000 / grid.cellSizeMeters
+        guard bandwidthCells <= maximumBandwidthCells else {
+            throw ParameterLimitError.overBudget(
+                what: String(format: "a %.3g km bandwidth on %.3g m cells", bandwidthKm, grid.cellSizeMeters),
+                needed: String(format: "%.3g cells of support", bandwidthCells), budget: String(format: "%.0g cells", maximumBandwidthCells),
+                hint: "use a smaller bandwidth or larger cells")
+        }
         for i in 0..<events.count {
             guard events.x[i].isFinite, events.y[i].isFinite else { throw DensityError.nonFiniteCoordinate(eventIndex: i) }
             let w = events.weights[i]
@@ -116,18 +133,23 @@ public enum DensityEngine {
     }
 
     /// Events in grid cell units (cell (c, r) has its centre at (c, r)), sorted by row coordinate,
-    /// zero-weight events dropped.
+    /// zero-weight events and events farther than `reachCells` from every cell dropped (so the
+    /// coordinates left are small enough to convert to Int, however far away an input was).
     struct CellUnitEvents {
         var col: [Double] = []
         var row: [Double] = []
         var weight: [Double] = []
 
-        init(_ events: ProjectedEvents, grid: GridSpec) {
+        init(_ events: ProjectedEvents, grid: GridSpec, reachCells: Double) {
             let cs = grid.cellSizeMeters
+            let margin = reachCells + 1
+            let colRange = -margin...(Double(grid.columns) + margin), rowRange = -margin...(Double(grid.rows) + margin)
             var order: [(row: Double, col: Double, w: Double)] = []
             order.reserveCapacity(events.count)
             for i in 0..<events.count where events.weights[i] > 0 {
-                order.append(((grid.northY - events.y[i]) / cs - 0.5, (events.x[i] - grid.westX) / cs - 0.5, events.weights[i]))
+                let r = (grid.northY - events.y[i]) / cs - 0.5, c = (events.x[i] - grid.westX) / cs - 0.5
+                guard rowRange.contains(r), colRange.contains(c) else { continue }
+                order.append((r, c, events.weights[i]))
             }
             order.sort { $0.row < $1.row }
             col = order.map(\.col)
@@ -159,9 +181,9 @@ public enum DensityEngine {
     static func polynomialKernelDensity(events: ProjectedEvents, grid: GridSpec, kernel: KernelShape, bandwidthKm: Double,
                                         threads: Int) -> [Double]
     {
-        let ev = CellUnitEvents(events, grid: grid)
-        let cols = grid.columns
         let h = bandwidthKm * 1000 / grid.cellSizeMeters  // bandwidth in cells
+        let ev = CellUnitEvents(events, grid: grid, reachCells: h)
+        let cols = grid.columns
         let q = 1 / (h * h)
         let degree: Int
         let scale: Double  // the kernel's normalising constant, per km²
@@ -286,10 +308,10 @@ public enum DensityEngine {
     static func directCompactDensity(events: ProjectedEvents, grid: GridSpec, kernel: KernelShape, bandwidthKm: Double,
                                      threads: Int) -> [Double]
     {
-        let ev = CellUnitEvents(events, grid: grid)
         let cols = grid.columns
         let cs = grid.cellSizeMeters
         let h = bandwidthKm * 1000 / cs
+        let ev = CellUnitEvents(events, grid: grid, reachCells: h)
         let q = 1 / (h * h)
         var values = [Double](repeating: 0, count: grid.cellCount)
         values.withUnsafeMutableBufferPointer { out in

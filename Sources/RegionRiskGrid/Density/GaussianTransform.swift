@@ -1,4 +1,5 @@
 import Foundation
+import RegionRiskBase
 
 /// Gaussian kernel density with a proven error bound, fast on fine grids.
 ///
@@ -50,6 +51,17 @@ enum GaussianTransform {
         let m0 = -reachNodes, m1 = (rows - 1) / lattice + reachNodes + 1
         let nx = n1 - n0 + 1, ny = m1 - m0 + 1
         let kk = terms * terms
+        let span = Int((reach + Double(lattice) / 2).rounded(.up))
+        let tableWidth = 2 * span + 1
+        // Every working array, checked against the budget before any is allocated.
+        let doubles = Double(nx * ny * kk) + Double(terms) * Double(ny) * Double(cols) + Double(terms * tableWidth) + Double(cols * rows)
+        guard doubles * 8 <= Double(ParameterLimits.maximumWorkingBytes) else {
+            throw ParameterLimitError.overBudget(
+                what: String(format: "a Gaussian density with σ %.3g km on %d × %d cells", sigmaKm, cols, rows),
+                needed: String(format: "%.3g GB of working arrays", doubles * 8 / 1e9),
+                budget: String(format: "%.3g GB", Double(ParameterLimits.maximumWorkingBytes) / 1e9),
+                hint: "use a smaller bandwidth or larger cells")
+        }
         var moments = [Double](repeating: 0, count: nx * ny * kk)
         var rowOccupied = [Bool](repeating: false, count: ny)
         var nodeOccupied = [Bool](repeating: false, count: nx * ny)
@@ -64,8 +76,10 @@ enum GaussianTransform {
             guard w > 0 else { continue }
             let ex = (events.x[i] - grid.westX) / cs - 0.5
             let ey = (grid.northY - events.y[i]) / cs - 0.5
-            let n = Int((ex / Double(lattice)).rounded()), m = Int((ey / Double(lattice)).rounded())
-            guard n >= n0, n <= n1, m >= m0, m <= m1 else { continue }  // farther than ρσ from every cell
+            let nD = (ex / Double(lattice)).rounded(), mD = (ey / Double(lattice)).rounded()
+            // Farther than ρσ from every cell (compared as Doubles: a far event must not trap).
+            guard nD >= Double(n0), nD <= Double(n1), mD >= Double(m0), mD <= Double(m1) else { continue }
+            let n = Int(nD), m = Int(mD)
             let dx = (ex - Double(n * lattice)) / sigma, dy = (ey - Double(m * lattice)) / sigma
             var px = exp(-0.5 * dx * dx), py = exp(-0.5 * dy * dy)
             for k in 0..<terms {
@@ -83,8 +97,6 @@ enum GaussianTransform {
         }
 
         // φₖ(Δ) for integer cell offsets Δ ∈ [−span, span].
-        let span = Int((reach + Double(lattice) / 2).rounded(.up))
-        let tableWidth = 2 * span + 1
         var phi = [Double](repeating: 0, count: terms * tableWidth)
         for d in -span...span {
             let a = Double(d) / sigma
@@ -185,10 +197,10 @@ enum GaussianTransform {
 
     /// Summation within ρσ (exact there), for σ under two cells.
     static func direct(events: ProjectedEvents, grid: GridSpec, sigmaKm: Double, threads: Int) -> [Double] {
-        let ev = DensityEngine.CellUnitEvents(events, grid: grid)
         let cols = grid.columns
         let sigma = sigmaKm * 1000 / grid.cellSizeMeters
         let reach = cutoffSigmas * sigma
+        let ev = DensityEngine.CellUnitEvents(events, grid: grid, reachCells: reach)
         let norm = 1 / (2 * Double.pi * sigmaKm * sigmaKm)
         var values = [Double](repeating: 0, count: grid.cellCount)
         values.withUnsafeMutableBufferPointer { out in

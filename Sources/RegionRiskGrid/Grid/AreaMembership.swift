@@ -12,19 +12,21 @@ public struct AreaMembership: Sendable {
     let grid: GridSpec
     let mask: [UInt8]
 
-    public init(area: AreaOfInterest, toleranceKm: Double = 5, cellDegrees: Double = 0.01) {
+    /// - Throws: `ParameterLimitError` when the area's box needs more cells than the grid budget.
+    public init(area: AreaOfInterest, toleranceKm: Double = 5, cellDegrees: Double = 0.01) throws {
         let box = area.boundary.boundingBox ?? (0, 0, 0, 0)
         let margin = toleranceKm / 111 + 2 * cellDegrees
         // A GridSpec in degrees: "x" is longitude, "y" latitude.
-        let grid = GridSpec(crs: "EPSG:4326", covering: box.west - margin, box.south - margin, box.east + margin, box.north + margin,
+        let grid = try GridSpec(crs: "EPSG:4326", covering: box.west - margin, box.south - margin, box.east + margin, box.north + margin,
                             cellSizeMeters: cellDegrees)
         let rings = area.boundary.polygons.flatMap { $0 }.map { $0.map { (x: $0.lon, y: $0.lat) } }
         var inside = PolygonMask.rasterize(rings: rings, grid: grid)
         // Dilate: a cell is in when any cell within the tolerance is (a box in lat, widened in lon
         // by 1/cos(latitude) at the area's middle).
-        let rowsRadius = Int((toleranceKm / 111.32 / cellDegrees).rounded(.up))
+        let rowsRadius = min(grid.rows, Int((toleranceKm / 111.32 / cellDegrees).rounded(.up)))
         let midLat = (box.south + box.north) / 2
-        let colsRadius = Int((toleranceKm / (111.32 * cos(midLat * .pi / 180)) / cellDegrees).rounded(.up))
+        let colsRadius = ParameterLimits.count(
+            (toleranceKm / (111.32 * cos(midLat * .pi / 180)) / cellDegrees).rounded(.up), atMost: grid.columns) ?? grid.columns
         inside = Self.dilate(inside, columns: grid.columns, rows: grid.rows, radiusColumns: colsRadius, radiusRows: rowsRadius)
         self.grid = grid
         mask = inside

@@ -90,7 +90,7 @@ public struct AreaGrid: Sendable {
     /// - Parameter crs: a PROJ string or authority code for an equal-area CRS in metres; default
     ///   `area.defaultCRS`.
     public static func make(area: AreaOfInterest, cellSizeKm: Double, crs: String? = nil) throws -> AreaGrid {
-        guard cellSizeKm.isFinite, cellSizeKm > 0 else { throw AreaError("cell size \(cellSizeKm) km is not a positive number") }
+        try ParameterLimits.check("cell size", cellSizeKm, in: ParameterLimits.cellSizeKm, unit: "km")
         let crs = crs ?? area.defaultCRS
         let projection = try Projection(from: "EPSG:4326", to: crs)
         var rings: [[(x: Double, y: Double)]] = []
@@ -104,10 +104,7 @@ public struct AreaGrid: Sendable {
         guard let minX = rings.flatMap({ $0 }).map(\.x).min(), let maxX = rings.flatMap({ $0 }).map(\.x).max(),
             let minY = rings.flatMap({ $0 }).map(\.y).min(), let maxY = rings.flatMap({ $0 }).map(\.y).max()
         else { throw AreaError("the area of interest \(area.name) has no vertices") }
-        let spec = GridSpec(crs: crs, covering: minX, minY, maxX, maxY, cellSizeMeters: cellSizeKm * 1000)
-        guard spec.cellCount <= 200_000_000 else {
-            throw AreaError("a \(cellSizeKm) km grid over \(area.name) would have \(spec.cellCount) cells; use larger cells")
-        }
+        let spec = try GridSpec(crs: crs, covering: minX, minY, maxX, maxY, cellSizeMeters: cellSizeKm * 1000)
         let mask = PolygonMask.rasterize(rings: rings, grid: spec)
         return AreaGrid(area: area, spec: spec, mask: mask, cellsInside: mask.reduce(0) { $0 + Int($1) })
     }

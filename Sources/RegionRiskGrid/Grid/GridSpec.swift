@@ -1,4 +1,5 @@
 import Foundation
+import RegionRiskBase
 
 /// A regular grid of square cells in a projected, equal-area CRS (metres).
 ///
@@ -28,16 +29,31 @@ public struct GridSpec: Sendable, Hashable {
 
     /// The smallest grid of `cellSizeMeters` cells, with edges on multiples of the cell size,
     /// that covers the rectangle, widened by `marginCells` on every side.
+    ///
+    /// - Throws: `ParameterLimitError.overBudget` when the grid would have more than
+    ///   `ParameterLimits.maximumGridCells` cells (checked before any count is converted to Int),
+    ///   `DensityError.invalidGrid` for a non-finite rectangle or cell size.
     public init(crs: String, covering minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double,
-                cellSizeMeters: Double, marginCells: Int = 0) {
+                cellSizeMeters: Double, marginCells: Int = 0) throws {
         let cs = cellSizeMeters
+        guard cs.isFinite, cs > 0, minX.isFinite, minY.isFinite, maxX.isFinite, maxY.isFinite, minX <= maxX, minY <= maxY,
+            marginCells >= 0, marginCells <= 1_000_000
+        else { throw DensityError.invalidGrid("cells of \(cs) m over x \(minX)…\(maxX), y \(minY)…\(maxY)") }
         let west = (floor(minX / cs) - Double(marginCells)) * cs
         let east = (ceil(maxX / cs) + Double(marginCells)) * cs
         let south = (floor(minY / cs) - Double(marginCells)) * cs
         let north = (ceil(maxY / cs) + Double(marginCells)) * cs
-        self.init(crs: crs, westX: west, northY: north,
-                  columns: max(1, Int(((east - west) / cs).rounded())),
-                  rows: max(1, Int(((north - south) / cs).rounded())), cellSizeMeters: cs)
+        let columnsD = max(1, ((east - west) / cs).rounded()), rowsD = max(1, ((north - south) / cs).rounded())
+        let budget = ParameterLimits.maximumGridCells
+        guard let columns = ParameterLimits.count(columnsD, atMost: budget), let rows = ParameterLimits.count(rowsD, atMost: budget),
+            ParameterLimits.product([columns, rows], atMost: budget) != nil
+        else {
+            throw ParameterLimitError.overBudget(
+                what: String(format: "a grid of %.3g km cells", cs / 1000),
+                needed: String(format: "%.3g × %.3g = %.3g cells", columnsD, rowsD, columnsD * rowsD),
+                budget: "\(budget) cells", hint: "use larger cells (--cell-km)")
+        }
+        self.init(crs: crs, westX: west, northY: north, columns: columns, rows: rows, cellSizeMeters: cs)
     }
 
     public var cellCount: Int { columns * rows }
@@ -54,9 +70,9 @@ public struct GridSpec: Sendable, Hashable {
 
     /// The cell containing a projected point, or nil outside the grid.
     public func cell(containingX x: Double, y: Double) -> (column: Int, row: Int)? {
-        let c = Int(floor((x - westX) / cellSizeMeters))
-        let r = Int(floor((northY - y) / cellSizeMeters))
-        guard c >= 0, c < columns, r >= 0, r < rows else { return nil }
-        return (c, r)
+        // Compared as Doubles first: a far-away or non-finite point must not trap the conversion.
+        let c = floor((x - westX) / cellSizeMeters), r = floor((northY - y) / cellSizeMeters)
+        guard c >= 0, c < Double(columns), r >= 0, r < Double(rows) else { return nil }
+        return (Int(c), Int(r))
     }
 }

@@ -24,13 +24,14 @@ struct DetectionOptions: ParsableArguments {
 
     func validate() throws {
         if let asOf, CivilDate(parsing: asOf) == nil { throw ValidationError("--as-of \"\(asOf)\" is not a date like 2025-07-08") }
-        guard recentDays > 0, baselineDays > 0 else { throw ValidationError("--recent-days and --baseline-days must be positive") }
-        guard cellKm.isFinite, cellKm > 0, bandwidthKm.isFinite, bandwidthKm > 0 else {
-            throw ValidationError("--cell-km and --bandwidth-km must be positive numbers")
-        }
+        try OptionLimits.check("--recent-days", recentDays, in: ParameterLimits.windowDays, unit: "days")
+        try OptionLimits.check("--baseline-days", baselineDays, in: ParameterLimits.windowDays, unit: "days")
+        try OptionLimits.check("--cell-km", cellKm, in: ParameterLimits.cellSizeKm, unit: "km")
+        try OptionLimits.check("--bandwidth-km", bandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
-        guard quietMax >= 0, minRecent >= 1 else { throw ValidationError("--quiet-max must be ≥ 0 and --min-recent ≥ 1") }
-        guard (0...100_000).contains(replicates) else { throw ValidationError("--replicates must be between 0 and 100000") }
+        try OptionLimits.check("--quiet-max", quietMax, in: ParameterLimits.eventThreshold)
+        try OptionLimits.check("--min-recent", minRecent, in: 1...ParameterLimits.eventThreshold.upperBound)
+        try OptionLimits.check("--replicates", replicates, in: 0...100_000)
     }
 
     var parameters: ChangeDetectionParameters {

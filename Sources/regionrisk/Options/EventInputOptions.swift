@@ -33,7 +33,7 @@ struct EventInputOptions: ParsableArguments {
 
     func loadIncidents(log: Console) throws -> Loaded {
         if let db {
-            let store = try IncidentStore(path: db, create: false)
+            let store = try IncidentStore(path: db, create: false, readOnly: true)
             let incidents = try store.query(IncidentQuery())
             log.info("read \(incidents.count) incidents from the store \(db)")
             return Loaded(incidents: incidents,

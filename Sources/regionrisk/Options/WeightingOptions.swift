@@ -23,8 +23,9 @@ struct WeightingOptions: ParsableArguments {
     var excludeRegionOnly = false
 
     func validate() throws {
-        if let halfLifeDays, !(halfLifeDays.isFinite && halfLifeDays > 0) {
-            throw ValidationError("--half-life-days must be a positive number of days")
+        if let halfLifeDays {
+            try OptionLimits.check("--half-life-days", halfLifeDays, in: ParameterLimits.halfLifeDays, unit: "days")
+            if asOf == nil { throw ValidationError("--half-life-days needs --as-of DATE (the day the decay counts from)") }
         }
         if let asOf, CivilDate(parsing: asOf) == nil { throw ValidationError("--as-of \"\(asOf)\" is not a date like 2025-07-08") }
     }

@@ -8,7 +8,7 @@ final class AreaMembershipTests: XCTestCase {
     /// diagonal (~1.6 km) outside are out; in between, within the tolerance band, they are in.
     func testAgreesWithGEOSDistanceToTheOutline() throws {
         let mali = try AreaOfInterest.embeddedMali()
-        let membership = AreaMembership(area: mali, toleranceKm: 5)
+        let membership = try AreaMembership(area: mali, toleranceKm: 5)
         let projection = try Projection(from: "EPSG:4326", to: mali.defaultCRS)
         let outline = try Geometry(geoJSON: mali.boundary).transformed { try projection.forward(x: &$0, y: &$1) }
         var rng = SplitMix64(seed: 3)

@@ -1,0 +1,19 @@
+import Foundation
+
+/// One fuzzer binary serves every target (one slow sanitizer build instead of five): fuzz.sh
+/// names the target in REGIONRISK_FUZZ_TARGET.
+let fuzzTarget: (UnsafePointer<UInt8>, Int) -> CInt = {
+    switch ProcessInfo.processInfo.environment["REGIONRISK_FUZZ_TARGET"] ?? "" {
+    case "csv": return csvFuzz
+    case "geojson": return geoJSONFuzz
+    case "row": return rowFuzz
+    case "geocoder": return geocoderFuzz
+    case "date": return dateFuzz
+    default: fatalError("set REGIONRISK_FUZZ_TARGET to csv, geojson, row, geocoder or date (scripts/fuzz.sh does)")
+    }
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    fuzzTarget(data, size)
+}

@@ -1,0 +1,155 @@
+import Foundation
+import XCTest
+
+/// The hostile cases of issue 12, each run through the built binary: every one must end with
+/// a message and exit 64 (usage) or 1 (failure), never a signal (a trap is exit 132/134 or a
+/// signal termination).
+final class HostileInputCLITests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("rr-hostile-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func assertRefused(_ arguments: [String], status: Int32, mentioning text: String,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try runCLI(arguments, currentDirectory: dir)
+        XCTAssertEqual(r.status, status, "\(arguments.joined(separator: " ")): \(r.stderr.suffix(600))", file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(text), "\(arguments.joined(separator: " ")): expected “\(text)” in \(r.stderr.suffix(600))",
+                      file: file, line: line)
+    }
+
+    func testOptionsOutsideTheirDocumentedRangeAreUsageErrors() throws {
+        let out = dir.appendingPathComponent("o.geojson").path
+        let cases: [([String], String)] = [
+            (["density", "--cell-km", "5e-7"], "--cell-km"),
+            (["density", "--cell-km", "1e-300"], "--cell-km"),
+            (["density", "--bandwidth-km", "1e20"], "--bandwidth-km"),
+            (["density", "--bandwidth-km", "1e300"], "--bandwidth-km"),
+            (["density", "--bandwidth-km", "1e300", "--kernel", "gaussian"], "--bandwidth-km"),
+            (["density", "--bandwidth-km", "1e9", "--kernel", "gaussian"], "--bandwidth-km"),
+            (["flag", "--cell-km", "1e-10"], "--cell-km"),
+            (["flag", "--bandwidth-km", "1e300"], "--bandwidth-km"),
+            (["flag", "--method", "ehsa", "--steps", "1000000"], "--steps"),
+            (["flag", "--method", "ehsa", "--steps", "9223372036854775807"], "--steps"),
+            (["report", "--density-cell-km", "1e-10"], "--density-cell-km"),
+            (["report", "--density-bandwidth-km", "1e300"], "--density-bandwidth-km"),
+            (["report", "--baseline-days", "9223372036854775807"], "--baseline-days"),
+            (["density", "--half-life-days", "30"], "--half-life-days needs --as-of"),
+        ]
+        for (arguments, option) in cases {
+            let outArgs = arguments.first == "report" ? ["--out", dir.appendingPathComponent("reports").path] : ["--out", out]
+            try assertRefused(arguments + outArgs, status: 64, mentioning: option)
+        }
+        try assertRefused(["report", "--out", ""], status: 64, mentioning: "--out is empty")
+    }
+
+    func testRequestsOverTheCellBudgetFailBeforeAllocating() throws {
+        let out = dir.appendingPathComponent("o.geojson").path
+        // Inside the documented ranges, but a 0.01 km grid over Mali would be 2.9e10 cells.
+        try assertRefused(["density", "--cell-km", "0.01", "--out", out], status: 1, mentioning: "cells, more than the limit")
+        try assertRefused(["flag", "--method", "ehsa", "--steps", "1000", "--cell-km", "1", "--out", out], status: 1,
+                          mentioning: "space-time cube")
+    }
+
+    func testOutOfRangeFatalitiesAreRejectedPerRowAndTheRestIsUsed() throws {
+        let csv = dir.appendingPathComponent("f.csv")
+        var text = "event_date,latitude,longitude,fatalities\n2025-07-01,14.35,-3.60,2\n"
+        for v in ["9223372036854775807", "1e19", "1e23", "99999999999999999999", "1e308", "1000001"] {
+            text += "2025-07-01,14.35,-3.60,\(v)\n"
+        }
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        let r = try runCLI(["density", "--events", csv.path, "--weight", "fatalities", "--out", dir.appendingPathComponent("d.geojson").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("outside the valid range 0 to 1000000"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("6 rows rejected"), r.stderr)
+    }
+
+    func testAReportOverAStoreAlreadyHoldingAHugeFatalitiesValueRuns() throws {
+        let db = dir.appendingPathComponent("s.sqlite")
+        let csv = dir.appendingPathComponent("ok.csv")
+        try "event_date,latitude,longitude,fatalities\n2025-07-01,14.35,-3.60,2\n2025-06-01,14.50,-4.20,1\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let ingest = try runCLI(["ingest", csv.path, "--db", db.path])
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        // As an older version let it in: written straight into the store.
+        try sqlite(db, "UPDATE incident SET fatalities = 1e23")
+        let r = try runCLI(["report", "--db", db.path, "--out", dir.appendingPathComponent("reports").path])
+        XCTAssertTrue(r.status == 0 || r.status == 3, "status \(r.status): \(r.stderr.suffix(800))")
+    }
+
+    func testOutputToADeviceAFIFOStandardOutputAndASymlink() throws {
+        // /dev/full: written through, the write fails (exit 1) and the device node survives.
+        var st = stat()
+        if stat("/dev/full", &st) == 0, (st.st_mode & S_IFMT) == S_IFCHR {
+            let r = try runCLI(["density", "--out", "/dev/full"])
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("/dev/full"), r.stderr)
+            XCTAssertEqual(stat("/dev/full", &st), 0)
+            XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR, "/dev/full is no longer a character device")
+        }
+        let stdout = try runCLI(["flag", "--out", "-", "--quiet"])
+        XCTAssertEqual(stdout.status, 0, stdout.stderr)
+        XCTAssertTrue(stdout.stdout.hasPrefix("{\"type\":\"FeatureCollection\""), String(stdout.stdout.prefix(200)))
+        // A symlink: its target is replaced, the link stays a link.
+        let target = dir.appendingPathComponent("real.geojson"), link = dir.appendingPathComponent("link.geojson")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real.geojson")
+        let viaLink = try runCLI(["density", "--out", link.path, "--quiet"])
+        XCTAssertEqual(viaLink.status, 0, viaLink.stderr)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), "real.geojson")
+        XCTAssertTrue(try String(contentsOf: target, encoding: .utf8).hasPrefix("{\"type\":\"FeatureCollection\""))
+        // A folder given as the output file.
+        try assertRefused(["density", "--out", dir.path], status: 1, mentioning: "is a folder")
+        // A FIFO is written through: a reader gets the whole document, the FIFO stays a FIFO.
+        let fifo = dir.appendingPathComponent("fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o644), 0)
+        final class Box: @unchecked Sendable { var data = Data() }
+        let box = Box(), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            if let h = FileHandle(forReadingAtPath: fifo.path) { box.data = h.readDataToEndOfFile() }
+            done.signal()
+        }
+        let viaFIFO = try runCLI(["flag", "--out", fifo.path, "--quiet"])
+        XCTAssertEqual(viaFIFO.status, 0, viaFIFO.stderr)
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
+        XCTAssertTrue(String(decoding: box.data, as: UTF8.self).hasPrefix("{\"type\":\"FeatureCollection\""))
+        XCTAssertEqual(lstat(fifo.path, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO)
+    }
+
+    func testIngestThatStoresNothingFailsWithWhy() throws {
+        let csv = dir.appendingPathComponent("swapped.csv")
+        try "event_date,latitude,longitude\n2025-01-01,-4.0,14.0\n2025-01-02,-3.0,15.0\n".write(to: csv, atomically: true, encoding: .utf8)
+        try assertRefused(["ingest", csv.path, "--db", dir.appendingPathComponent("s.sqlite").path], status: 1,
+                          mentioning: "latitude and longitude swapped")
+    }
+
+    func testIngestOfAFileWithoutADateColumnNeedsAllowUndated() throws {
+        let csv = dir.appendingPathComponent("renamed.csv")
+        try "when,latitude,longitude\n2025-01-01,14.35,-3.60\n".write(to: csv, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("s.sqlite").path
+        try assertRefused(["ingest", csv.path, "--db", db], status: 1, mentioning: "--allow-undated")
+        let allowed = try runCLI(["ingest", csv.path, "--db", db, "--allow-undated"])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+    }
+
+    func testADirectoryGivenAsTheEventsFile() throws {
+        let r = try runCLI(["density", "--events", dir.path, "--out", dir.appendingPathComponent("o.geojson").path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(dir.path), r.stderr)
+    }
+}
+
+/// Runs one SQL statement on a store with the sqlite3 Python module (independent of GRDB).
+func sqlite(_ db: URL, _ sql: String) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db.path, sql]
+    try p.run()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else { throw XCTSkip("python3 with sqlite3 is needed to edit the store") }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# libFuzzer targets for RegionRisk's readers (address sanitizer on).
+#   scripts/fuzz.sh --list                 names the targets
+#   scripts/fuzz.sh TARGET SECONDS [ARGS]  builds TARGET into .build-fuzz/TARGET/ and runs it for
+#                                          SECONDS, starting from Tests/Fuzz/TARGET/corpus/ (read
+#                                          only); new inputs go to .build-fuzz/TARGET/corpus/,
+#                                          crashes to .build-fuzz/TARGET/crash-*. ARGS go to libFuzzer.
+# The fuzzer is one binary for all targets: the modules the readers need (none needs GRDB, PROJ
+# or GEOS) and the harnesses, compiled with -sanitize=fuzzer,address; RegionRiskGeodata is
+# replaced by Tests/Fuzz/support/EmbeddedGeodata.swift, reading Geodata/mali/.
+# Runs under `nice -n 19`: the machine is shared. Exit status: libFuzzer's (0 = no crash).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+targets=(csv geojson row geocoder date)
+declare -A describe=(
+  [csv]="CSV reader (CSVReader): records, numbers, dates, write-back round trip"
+  [geojson]="JSON parser + GeoJSON model + GeoJSON incident reader, serialise round trip"
+  [row]="incident file reader end to end: format detection, column map, row interpreter, geocoding"
+  [geocoder]="name normaliser, reported-name readings, geocoder, mentions in free text"
+  [date]="date parser: byte and String parsers agree, YYYY-MM-DD round trip"
+)
+declare -A harness=([csv]=CSVFuzz [geojson]=GeoJSONFuzz [row]=RowFuzz [geocoder]=GeocoderFuzz [date]=DateFuzz)
+
+if [[ "${1:-}" == "--list" ]]; then
+  for t in "${targets[@]}"; do printf '%-9s %s\n' "$t" "${describe[$t]}"; done
+  exit 0
+fi
+if [[ $# -lt 2 || -z "${harness[${1}]:-}" ]]; then
+  echo "usage: scripts/fuzz.sh --list | scripts/fuzz.sh TARGET SECONDS [libFuzzer args]  (targets: ${targets[*]})" >&2
+  exit 64
+fi
+target="$1"; seconds="$2"; shift 2
+[[ "$seconds" =~ ^[0-9]+$ ]] || { echo "SECONDS must be a whole number" >&2; exit 64; }
+
+# One binary holds every harness (Tests/Fuzz/support/FuzzEntry.swift picks one): built once
+# into .build-fuzz/bin/, each target's corpus and crashes in .build-fuzz/TARGET/.
+bin="$root/.build-fuzz/bin"
+scratch="$root/.build-fuzz/$target"
+mkdir -p "$bin/module" "$scratch/corpus"
+src="$root/Sources"
+# The readers' modules, without what needs GRDB, PROJ or GEOS: RegionRiskBase, RegionRiskGeoJSON
+# (less its GEOS bridge) and RegionRiskData's Events/ and Gazetteer/ (not Store/), each a static
+# library instrumented for the fuzzer, plus a stand-in RegionRiskGeodata.
+mapfile -t base < <(find "$src/RegionRiskBase" -name '*.swift' | sort)
+mapfile -t geojson < <(find "$src/RegionRiskGeoJSON" -name '*.swift' ! -name 'Geometry+GeoJSON.swift' | sort)
+mapfile -t data < <(find "$src/RegionRiskData/Events" "$src/RegionRiskData/Gazetteer" -name '*.swift' | sort)
+harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift)
+for t in "${targets[@]}"; do harnesses+=("$root/Tests/Fuzz/$t/${harness[$t]}.swift"); done
+binary="$bin/regionrisk-fuzz"
+newest=$(ls -t "${base[@]}" "${geojson[@]}" "${data[@]}" "${harnesses[@]}" "$root"/Tests/Fuzz/support/EmbeddedGeodata.swift "$0" | head -1)
+module() {  # name, sources...
+  local name="$1"; shift
+  local lib="$bin/module/lib$name.a"
+  # Rebuilt only when one of its sources is newer than the library.
+  if [[ -f "$lib" && -z "$(find "$@" -newer "$lib" | head -1)" ]]; then return 0; fi
+  nice -n 19 swiftc -O -parse-as-library -enable-testing -sanitize=fuzzer,address -emit-module -emit-library -static \
+    -module-name "$name" -package-name RegionRisk -I "$bin/module" -emit-module-path "$bin/module/$name.swiftmodule" "$@" -o "$lib" \
+    2>> "$bin/build.log"
+}
+if [[ ! -x "$binary" || "$newest" -nt "$binary" ]]; then
+  echo "building $binary (several minutes) ..." >&2
+  : > "$bin/build.log"
+  { swiftc -emit-module -emit-library -static -parse-as-library -module-name RegionRiskGeodata \
+      -emit-module-path "$bin/module/RegionRiskGeodata.swiftmodule" \
+      "$root/Tests/Fuzz/support/EmbeddedGeodata.swift" -o "$bin/module/libRegionRiskGeodata.a" 2>> "$bin/build.log" &&
+    module RegionRiskBase "${base[@]}" && module RegionRiskGeoJSON "${geojson[@]}" && module RegionRiskData "${data[@]}" &&
+    nice -n 19 swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name RegionRiskFuzz -package-name RegionRisk -I "$bin/module" \
+      "${harnesses[@]}" -L "$bin/module" -lRegionRiskData -lRegionRiskGeoJSON -lRegionRiskBase -lRegionRiskGeodata \
+      -o "$binary" 2>> "$bin/build.log"; } || { grep -v "Cannot export local symbol" "$bin/build.log" >&2; exit 1; }
+fi
+# Inputs go through a file: keep it on tmpfs when there is one.
+inputs="${REGIONRISK_FUZZ_SCRATCH:-/dev/shm}"
+[[ -d "$inputs" && -w "$inputs" ]] || inputs="$scratch"
+export REGIONRISK_FUZZ_SCRATCH="$inputs" REGIONRISK_FUZZ_GEODATA="$root/Geodata/mali" REGIONRISK_FUZZ_TARGET="$target"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
+cd "$scratch"
+exec nice -n 19 "$binary" -max_total_time="$seconds" -print_final_stats=1 -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
+  "$@" "$scratch/corpus" "$root/Tests/Fuzz/$target/corpus"
