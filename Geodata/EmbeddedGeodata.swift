@@ -10,6 +10,11 @@ public enum EmbeddedGeodata {
         Bundle.module.resourceURL!.appendingPathComponent("mali", isDirectory: true)
     }
 
+    /// Africa's outline (DCW, simplified), for continent-scale benchmarks: `Geodata/africa/outline.geojson`.
+    public static var africaOutline: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("africa/outline.geojson")
+    }
+
     /// URL of an embedded Mali file, e.g. `url("boundary.geojson")` or `url("samples/incidents-2024-2025.csv")`.
     public static func url(_ relativePath: String) -> URL {
         maliDirectory.appendingPathComponent(relativePath)
