@@ -36,7 +36,11 @@ public struct DensityScenario: Sendable, Hashable {
     }
 
     public func prepare(area: AreaOfInterest) throws -> Prepared {
-        let grid = try AreaGrid.make(area: area, cellSizeKm: cellSizeKm)
+        try prepare(grid: try AreaGrid.make(area: area, cellSizeKm: cellSizeKm))
+    }
+
+    /// Synthetic events (the generator's fixed seed) projected into `grid`.
+    public func prepare(grid: AreaGrid) throws -> Prepared {
         let incidents = SyntheticIncidents.generate(count: events)
         let xy = try grid.project(incidents.map(\.location))
         return Prepared(grid: grid, events: ProjectedEvents(x: xy.x, y: xy.y))
@@ -45,6 +49,15 @@ public struct DensityScenario: Sendable, Hashable {
     /// The timed part: events in memory → finished density array.
     public func run(_ prepared: Prepared) throws -> (values: [Double], errorBound: Double) {
         try DensityEngine.compute(events: prepared.events, grid: prepared.grid.spec, kernel: kernel, bandwidthKm: bandwidthKm)
+    }
+}
+
+extension DensityScenario {
+    /// TEMPORARY: the previous row-scan core, for before/after instruction counts only.
+    public func runLegacy(_ prepared: Prepared) throws -> (values: [Double], errorBound: Double) {
+        guard kernel == .quartic else { return try run(prepared) }
+        return (DensityEngine.legacyRowScanDensity(events: prepared.events, grid: prepared.grid.spec, kernel: kernel,
+                                                    bandwidthKm: bandwidthKm, threads: ProcessInfo.processInfo.activeProcessorCount), 0)
     }
 }
 

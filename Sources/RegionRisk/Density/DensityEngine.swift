@@ -23,6 +23,8 @@ public enum DensityError: LocalizedError, Sendable, Equatable {
     case invalidWeight(eventIndex: Int, value: Double)
     case invalidBandwidth(Double)
     case invalidGrid(String)
+    /// Tiles are exact only for the polynomial kernels (quartic, Epanechnikov, uniform).
+    case notTileable(KernelShape)
 
     public var errorDescription: String? {
         switch self {
@@ -36,6 +38,8 @@ public enum DensityError: LocalizedError, Sendable, Equatable {
             return "bandwidth \(h) km is not a positive finite number"
         case let .invalidGrid(why):
             return "invalid grid: \(why)"
+        case let .notTileable(kernel):
+            return "the \(kernel.rawValue) kernel cannot be computed by tiles; use quartic, epanechnikov or uniform, or the whole grid"
         }
     }
 }
@@ -157,6 +161,19 @@ public enum DensityEngine {
     }
 
     static func polynomialKernelDensity(events: ProjectedEvents, grid: GridSpec, kernel: KernelShape, bandwidthKm: Double,
+                                        threads: Int) -> [Double]
+    {
+        let core = PolynomialKernelCore(kernel: kernel, bandwidthKm: bandwidthKm, grid: grid)
+        let ev = PolynomialKernelCore.Events(events, grid: grid, reachCells: core.h)
+        var values = [Double](repeating: 0, count: grid.cellCount)
+        values.withUnsafeMutableBufferPointer { out in
+            core.evaluate(ev, rows: 0..<grid.rows, columns: 0..<grid.columns, threads: threads, into: out)
+        }
+        return values
+    }
+
+    /// TEMPORARY: the previous row-scan implementation, kept only for before/after instruction counts.
+    static func legacyRowScanDensity(events: ProjectedEvents, grid: GridSpec, kernel: KernelShape, bandwidthKm: Double,
                                         threads: Int) -> [Double]
     {
         let ev = CellUnitEvents(events, grid: grid)
