@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The peer harness's grid (../shared/peers/README.md): 1,840 × 1,680 = 3,091,200 cells at 1 km.
     let grid1km: GridSpec
-    do { grid1km = try DensityScenario.peerHarnessGrid(cellSizeKm: 1).spec } catch { fatalError("\(error)") }
+    do { grid1km = try AreaGrid.peerHarness(cellSizeKm: 1).spec } catch { fatalError("\(error)") }
     for (label, count) in [("100k", 100_000), ("1M", 1_000_000)] {
         Benchmark("density 1km quartic 50km \(label) events", configuration: core) { benchmark, events in
             for _ in benchmark.scaledIterations {

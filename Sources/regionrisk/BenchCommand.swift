@@ -49,14 +49,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("tile-cells"), help: "Also compute each quartic scenario tile by tile (tiles of about N × N cells, each from its halo's events) and report the time per tile and whether the assembled grid equals the untiled one.")
     var tileCells: Int?
 
-    @Option(name: .customLong("core"), help: .hidden)
-    var core: String = "current"
 
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
         if let tileCells, tileCells < 1 { throw ValidationError("--tile-cells must be at least 1") }
-        guard ["current", "legacy"].contains(core) else { throw ValidationError("--core: current or legacy") }
         _ = try scenarios()
     }
 
@@ -125,7 +122,10 @@ struct BenchCommand: ParsableCommand {
         ])
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         let aoi = peerGrid ? nil : try loadArea()
         let positions = try loadPositions()
         var scenarios = try scenarios()
@@ -148,7 +148,7 @@ struct BenchCommand: ParsableCommand {
                 (grid, maskSeconds) = cached
             } else {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let made = peerGrid ? try DensityScenario.peerHarnessGrid(cellSizeKm: scenario.cellSizeKm)
+                let made = peerGrid ? try AreaGrid.peerHarness(cellSizeKm: scenario.cellSizeKm)
                     : try AreaGrid.make(area: aoi!, cellSizeKm: scenario.cellSizeKm)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 gridCache = [scenario.cellSizeKm: (made, seconds)]  // one grid alive at a time
@@ -160,7 +160,7 @@ struct BenchCommand: ParsableCommand {
             var tiling: JSONValue = .null
             for run in 0..<(warmup + `repeat`) {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let result = try core == "legacy" ? scenario.runLegacy(prepared) : scenario.run(prepared)
+                let result = try scenario.run(prepared)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 if run >= warmup { times.append(seconds) }
                 bound = result.errorBound

@@ -1,6 +1,8 @@
 import XCTest
 import RegionRiskGeodata
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeometry
 
 /// The embedded sample's place names as reported ("Dioura (military camp)", "Tinzaouatène area",
 /// "Diallasougou") against their GeoNames-resolved coordinates: how many the geocoder places
@@ -9,7 +11,7 @@ final class SampleGeocodingTests: XCTestCase {
     struct Row { var place: String; var admin1: String?; var location: LonLat }
 
     func sampleRows() throws -> [Row] {
-        let result = try IncidentFileReader().read(EmbeddedGeodata.url("samples/incidents-2024-2025.csv"))
+        let result = try IncidentFileReader().read(try EmbeddedGeodata.url("samples/incidents-2024-2025.csv"))
         return result.incidents.map { Row(place: $0.place ?? "", admin1: $0.admin1, location: $0.location) }
     }
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs regionrisk and its embedded data so that it runs without the build folder or the
+# Swift toolchain:
+#   PREFIX/bin/regionrisk            release build, Swift runtime linked statically
+#                                    (--static-swift-stdlib); links only Debian's libproj,
+#                                    libgeos and libsqlite3 dynamically
+#   PREFIX/share/regionrisk/mali/    the embedded Mali data (boundary, regions, gazetteer, sample)
+# The binary finds its data in $REGIONRISK_GEODATA, else beside itself (a build folder), else
+# in ../share/regionrisk from its own folder.
+#
+# Usage: scripts/install.sh [--prefix DIR]    (default /usr/local)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix=/usr/local
+while (($#)); do
+  case "$1" in
+    --prefix) prefix="${2:?--prefix needs a folder}"; shift 2 ;;
+    --prefix=*) prefix="${1#--prefix=}"; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "install: unknown argument '$1' (usage: scripts/install.sh [--prefix DIR])" >&2; exit 64 ;;
+  esac
+done
+scripts/bootstrap.sh
+# A build folder of its own: static linking changes every product's link step.
+swift build -c release --product regionrisk --static-swift-stdlib --scratch-path .build-install
+bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-install --show-bin-path)"
+mkdir -p "$prefix/bin" "$prefix/share/regionrisk"
+install -m 0755 "$bin/regionrisk" "$prefix/bin/regionrisk.new"
+mv -f "$prefix/bin/regionrisk.new" "$prefix/bin/regionrisk"
+# The data replace the previous copy whole: staged beside it, then swapped in.
+stage="$prefix/share/regionrisk/.mali.new"
+rm -rf "$stage"
+cp -R Geodata/mali "$stage"
+rm -rf "$prefix/share/regionrisk/mali.old"
+if [[ -d "$prefix/share/regionrisk/mali" ]]; then mv "$prefix/share/regionrisk/mali" "$prefix/share/regionrisk/mali.old"; fi
+mv "$stage" "$prefix/share/regionrisk/mali"
+rm -rf "$prefix/share/regionrisk/mali.old"
+echo "installed $prefix/bin/regionrisk and $prefix/share/regionrisk/mali"
