@@ -63,7 +63,9 @@ def country_rings(ds, iso):
             continue
         if current is None:
             sys.exit(f"{iso}_lon does not start with the segment mark {SEGMENT_MARK}")
-        current.append((xv / xscale + xmin, yv / yscale + ymin))
+        lon = xv / xscale + xmin
+        # Some DCW countries are stored with longitudes in 0…360 (e.g. 352° for 8° W).
+        current.append((lon - 360 if lon > 180 else lon, yv / yscale + ymin))
     return rings
 
 
