@@ -10,7 +10,7 @@
 # machine's `uptime` before and after: quote a ratio only with the load it was measured under.
 #
 # Usage: Benchmarks/compare-peers.sh          (prints the table; the raw lines go to $work)
-# Environment:
+# Environment (SKIP_BUILD=1 uses the release binary already built):
 #   REGIONRISK_PEERS       the harness (default: <project>/../shared/peers); absent -> exits 0
 #   REGIONRISK_PEERS_WORK  scratch copy with its venv and event files
 #                          (default: ~/.cache/regionrisk/peers; never inside the project)
@@ -44,7 +44,7 @@ for n in 100k 1M; do
   [[ -f $work/data/events_$n.csv ]] || (cd "$work" && "$py" gen_events.py --n "$count" --out "data/events_$n.csv")
 done
 
-(cd "$project" && swift build -c release --product regionrisk >&2)
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then (cd "$project" && swift build -c release --product regionrisk >&2); fi
 bin="$project/.build/release/regionrisk"
 
 results="$work/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"

@@ -7,13 +7,13 @@
 # figures with the load they were measured under.
 #
 # Usage: Benchmarks/pipeline-at-scale.sh
-# Environment: REGIONRISK_BENCH_WORK (default $TMPDIR/regionrisk-pipeline-bench; ~1 GB, delete after)
+# Environment (SKIP_BUILD=1 uses the release binary already built): REGIONRISK_BENCH_WORK (default $TMPDIR/regionrisk-pipeline-bench; ~1 GB, delete after)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$(cd "$here/.." && pwd)"
 work="${REGIONRISK_BENCH_WORK:-${TMPDIR:-/tmp}/regionrisk-pipeline-bench}"
 mkdir -p "$work"
-(cd "$project" && swift build -c release --product regionrisk >&2)
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then (cd "$project" && swift build -c release --product regionrisk >&2); fi
 bin="$project/.build/release/regionrisk"
 for rows in 100000 1000000; do
   [[ -f $work/acled-$rows.csv ]] || "$bin" generate-acled --rows "$rows" --out "$work/acled-$rows.csv"

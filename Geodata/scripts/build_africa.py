@@ -19,15 +19,13 @@ Usage: build_africa.py DCW_NC DCW_COUNTRIES_TXT OUT_GEOJSON
 
 import sys
 
-import netCDF4
-import numpy as np
 import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon
 
+import build_boundary
 import geojson_text as gj
 
-SEGMENT_MARK = 65535
 EXCLUDED = {"IO", "TF", "SH"}
 MIN_PART_KM2 = 3_000.0
 SIMPLIFY_DEG = 0.01
@@ -48,41 +46,22 @@ def african_countries(countries_txt):
     return codes
 
 
-def country_rings(ds, iso):
-    def decode(var):
-        raw = np.asarray(var[:], dtype=np.uint32)
-        return raw, float(var.getncattr("scale")), float(var.getncattr("min"))
-
-    xraw, xscale, xmin = decode(ds[f"{iso}_lon"])
-    yraw, yscale, ymin = decode(ds[f"{iso}_lat"])
-    rings, current = [], None
-    for xv, yv in zip(xraw, yraw):
-        if xv == SEGMENT_MARK:
-            current = []
-            rings.append(current)
-            continue
-        if current is None:
-            sys.exit(f"{iso}_lon does not start with the segment mark {SEGMENT_MARK}")
-        lon = xv / xscale + xmin
-        # Some DCW countries are stored with longitudes in 0…360 (e.g. 352° for 8° W).
-        current.append((lon - 360 if lon > 180 else lon, yv / yscale + ymin))
-    return rings
+def country_rings(nc_path, iso):
+    """The country's DCW segments, decoded as build_boundary.py decodes Mali's; some countries
+    are stored with longitudes in 0…360 (e.g. 352° for 8° W), brought to −180…180 here."""
+    version, _, rings = build_boundary.segments(nc_path, iso)
+    return version, [[(lon - 360 if lon > 180 else lon, lat) for lon, lat in ring] for ring in rings]
 
 
 def main(nc_path, countries_txt, out_path):
     codes = african_countries(countries_txt)
-    ds = netCDF4.Dataset(nc_path)
-    ds.set_auto_maskandscale(False)
-    version = ds.getncattr("version")
-    parts, raw_vertices = [], 0
-    try:
-        for iso in codes:
-            for ring in country_rings(ds, iso):
-                raw_vertices += len(ring)
-                if len(ring) >= 4:
-                    parts.append(shapely.make_valid(Polygon(ring)))
-    finally:
-        ds.close()
+    parts, raw_vertices, version = [], 0, "?"
+    for iso in codes:
+        version, rings = country_rings(nc_path, iso)
+        for ring in rings:
+            raw_vertices += len(ring)
+            if len(ring) >= 4:
+                parts.append(shapely.make_valid(Polygon(ring)))
     print(f"DCW-GMT {version}: {len(codes)} countries, {raw_vertices:,} positions")
     union = shapely.unary_union(parts)
     geod = Geod(ellps="WGS84")
