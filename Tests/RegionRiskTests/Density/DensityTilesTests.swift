@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGrid
 
 /// Tiles with a one-bandwidth halo must give exactly the values of the whole-grid run.
 final class DensityTilesTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGrid
 
 /// The bucketed, band-local polynomial core: the cases its shortcuts could get wrong.
 final class PolynomialKernelCoreTests: XCTestCase {
