@@ -54,6 +54,9 @@ struct BenchCommand: ParsableCommand {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
         if let tileCells, tileCells < 1 { throw ValidationError("--tile-cells must be at least 1") }
+        if peerGrid, let bad = try scenarios().first(where: { (5 / $0.cellSizeKm).rounded() != 5 / $0.cellSizeKm }) {
+            throw ValidationError("--peer-grid needs cell sizes that divide 5 km (the harness's snapping); got \(bad.cellSizeKm) km")
+        }
         _ = try scenarios()
     }
 
