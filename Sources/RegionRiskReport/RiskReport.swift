@@ -154,8 +154,12 @@ public enum RiskReport {
         let flagged = detection.regions.map { r in
             FlaggedRegionSummary(id: "\(r.id)", category: FlagCategory(r.category.rawValue), significant: r.significant,
                                  pValue: r.pValue, qValue: r.qValue, recentEvents: r.recentEvents, baselineEvents: r.baselineEvents,
-                                 recentFatalities: Int(r.recentFatalities.rounded()), places: r.places, admin1: r.admin1,
-                                 summary: r.summary, geometry: r.geometry)
+                                 recentFatalities: Int(min(r.recentFatalities, 1e12).rounded()), places: r.places, admin1: r.admin1,
+                                 summary: r.summary, geometry: r.geometry,
+                                 incidents: r.incidents.map {
+                                     RegionIncidentRow(eventID: $0.sourceEventID, date: $0.date, place: $0.place, fatalities: $0.fatalities,
+                                                       sourceURL: $0.sourceURL, sourceTitle: $0.sourceTitle)
+                                 })
         }
         let classes = densityClasses.map { c in
             DensityClassLayer(label: c.upper.map { String(format: "%.3g–%.3g events/km²", c.lower, $0) } ?? String(format: "≥ %.3g events/km²", c.lower),
@@ -181,7 +185,8 @@ public enum RiskReport {
             incidents: windowEvents.map { ReportIncident(location: $0.location, isRecent: $0.date.map(windows.isRecent) ?? false) },
             admin1Rows: rows, changesSinceLastRun: changes, notes: notes,
             parameters: [
-                ReportParameter("method", "quiet-to-active, exact conditional rate test, Benjamini–Hochberg q-values"),
+                ReportParameter("method", "quiet-to-active by episode: single linkage at the bandwidth, each episode tested against a fitted stationary self-exciting null by Monte Carlo, Benjamini–Hochberg q-values over episodes"),
+                ReportParameter("Monte Carlo replicates", "\(p.monteCarloReplicates) (seed \(p.seed))"),
                 ReportParameter("recent window", "\(p.recentDays) days to \(detection.asOf)"),
                 ReportParameter("baseline window", "\(p.baselineDays) days before"),
                 ReportParameter("cell", "\(p.cellSizeKm) km"), ReportParameter("bandwidth", "\(p.bandwidthKm) km"),

@@ -12,20 +12,23 @@ struct FlagCommand: ParsableCommand {
         commandName: "flag",
         abstract: "Flag regions that were previously quiet and are now active (or emerging hot spots with --method ehsa).",
         discussion: """
-            Default method (quiet-to-active): for each cell, events within --bandwidth-km in the recent window
-            (--recent-days ending on --as-of) and in the baseline window (--baseline-days before it).
-            A cell is "previously quiet" with at most --quiet-max baseline events (default 0), "active now" with
-            at least --min-recent recent events (default 1). Categories: new (quiet before, active now),
-            escalating (active before, significantly more now), persistent (active in both, no significant change),
-            cooling (active before, significantly less now). Evidence: the exact conditional binomial test of the
-            two Poisson rates (one-sided) with a small background rate so zero baselines can be tested, and
-            Benjamini–Hochberg q-values over all tested cells; a region is significant when its best cell's
-            q < --alpha. A single event on a quiet town is flagged "new" at once but is not yet significant.
-            Events located only to a region (geo precision 3) are left out unless --include-region-only.
+            Default method (quiet-to-active, by episode): the events of the recent window (--recent-days ending on
+            --as-of) are grouped into episodes by single linkage at --bandwidth-km (two events closer than it share an
+            episode, and so does any chain of such events). Each episode is one region: the area within --bandwidth-km
+            of its events, clipped to the area; it holds its own incidents and no other episode's. Categories, per
+            episode: new (no baseline event within --bandwidth-km of any of its events; at most --quiet-max),
+            escalating (active before, significantly more now), persistent (active before, no significant change),
+            cooling (active before, significantly fewer now). Evidence: each episode is tested as a unit against a
+            stationary self-exciting (Hawkes) null fitted by EM to the events of both windows: its events against the
+            null's expectation for its footprint, calibrated by --replicates Monte Carlo replicates of the recent
+            window (seeded by --seed); Benjamini–Hochberg q-values over the episodes tested; significant when q < --alpha.
+            Episodes with fewer than --min-recent events are not flagged. Events located only to a region (geo
+            precision 3) are left out unless --include-region-only.
 
             Output: an RFC 7946 FeatureCollection of region polygons (properties: category, significant, score,
             p_value, q_value, recent_events, baseline_events, recent_fatalities, first_recent_event, last_event,
-            area_km2, peak_density, admin1, places, summary) with every parameter, the as-of date and the
+            area_km2, peak_density, admin1, places, summary, expected_events, event_ids, incidents with date, place as
+            reported, fatalities and source) with every parameter, the fitted null, the as-of date and the
             inputs' SHA-256 at the top level.
             """)
 

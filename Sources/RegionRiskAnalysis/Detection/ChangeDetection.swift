@@ -1,13 +1,13 @@
 import Foundation
 import RegionRiskBase
+import RegionRiskData
 import RegionRiskGeoJSON
 import RegionRiskGrid
 
 /// What changed in a cell or region between the baseline window and the recent window.
 public enum ChangeCategory: String, Sendable, CaseIterable, Comparable {
-    /// Quiet in the baseline (no more than the quiet threshold within the bandwidth), and reached
-    /// now by at least the minimum of recent events that are themselves new: no baseline event
-    /// within the bandwidth of them.
+    /// An episode none of whose events had a baseline event within the bandwidth (no more than
+    /// the quiet threshold).
     case new
     /// Active before, significantly more now.
     case escalating
@@ -43,46 +43,51 @@ public struct ChangeDetectionParameters: Sendable, Equatable {
     public var minimumRecentEvents: Int = 1
     /// False-discovery rate for Benjamini–Hochberg q-values.
     public var alpha: Double = 0.05
-    /// Background rate added to the baseline so that zero baselines can be tested, events/day
-    /// (see `RateComparison`).
-    public var backgroundEventsPerDay: Double = RateComparison.defaultBackgroundEventsPerDay
     /// Leave events located only to a region (ACLED geo_precision 3, UCDP where_prec ≥ 4) out of
     /// the test; they are counted and reported.
     public var excludeRegionOnlyLocations: Bool = true
     /// Keep only regions whose evidence is significant.
     public var significantOnly: Bool = false
+    /// Monte Carlo replicates of the recent window under the fitted null (`EpisodeSignificance`);
+    /// p-values are at least 1/(1 + the replicate episodes).
+    public var monteCarloReplicates: Int = 199
+    /// Seed of the replicates: the same seed gives the same p-values.
+    public var seed: UInt64 = 1
 
     public init() {}
 
     /// The parameters as output metadata.
     public var json: JSONValue {
         .object([
-            ("method", "quiet-to-active"),
+            ("method", "quiet-to-active, by episode"),
             ("as_of", asOf.map { .string($0.description) } ?? .null),
             ("recent_days", .number(Double(recentDays))), ("baseline_days", .number(Double(baselineDays))),
             ("cell_km", .number(cellSizeKm)), ("bandwidth_km", .number(bandwidthKm)),
             ("quiet_baseline_max", .number(Double(quietBaselineMaximum))),
             ("min_recent_events", .number(Double(minimumRecentEvents))), ("alpha", .number(alpha)),
-            ("background_events_per_day", .number(backgroundEventsPerDay)),
             ("exclude_region_only_locations", .bool(excludeRegionOnlyLocations)),
             ("significant_only", .bool(significantOnly)),
-            ("test", "exact conditional binomial test of two Poisson rates, one-sided; Benjamini–Hochberg q-values over tested cells"),
+            ("monte_carlo_replicates", .number(Double(monteCarloReplicates))),
+            ("seed", .number(Double(seed))),
+            ("episodes", "single linkage of the recent events at the bandwidth; footprint = area within the bandwidth of the episode's events, clipped to the area"),
+            ("test", "each episode against a stationary self-exciting null fitted by EM (clustering on the baseline window, background on both windows): Monte Carlo p-value of the Poisson tail of its events given the null's expectation for its footprint, one-sided; Benjamini–Hochberg q-values over the episodes tested"),
         ])
     }
 }
 
-/// A contiguous area of cells sharing a change category, with its evidence.
+/// One episode of recent events as a region: its footprint (the area within the bandwidth of its
+/// events), its category, its evidence and its incidents.
 public struct FlaggedRegion: Sendable {
     public var id: Int
     public var category: ChangeCategory
     /// −log10(p): higher is stronger evidence.
     public var score: Double
-    /// The smallest cell p-value in the region (one-sided exact rate test).
+    /// The episode's Monte Carlo p-value (one-sided: excess for new/escalating/persistent, deficit for cooling).
     public var pValue: Double
-    /// The smallest cell q-value (Benjamini–Hochberg over all tested cells).
+    /// Its Benjamini–Hochberg q-value over the episodes tested.
     public var qValue: Double
     public var significant: Bool
-    /// Distinct events within the bandwidth of any of the region's cells, per window.
+    /// The episode's own recent events, and the baseline events within the bandwidth of them.
     public var recentEvents: Int
     public var baselineEvents: Int
     public var recentFatalities: Double
@@ -94,13 +99,17 @@ public struct FlaggedRegion: Sendable {
     public var peakDensity: Double
     /// Admin-1 regions the area touches.
     public var admin1: [String]
-    /// The most populous gazetteer places inside or nearest.
+    /// Names from the region's own incidents (`IncidentPlaceNaming`), most often named first.
     public var places: [String]
     public var summary: String
     /// (lon, lat).
     public var geometry: GeoJSONGeometry
     /// Cell indices (row-major) of the region, for callers that need them.
     public var cellIndices: [Int]
+    /// The episode's own recent incidents, by date.
+    public var incidents: [Incident]
+    /// Events the fitted null expects in the footprint over the recent window.
+    public var expectedEvents: Double
 }
 
 /// The outcome of a detection run.
@@ -110,7 +119,12 @@ public struct ChangeDetectionResult: Sendable {
     public var regions: [FlaggedRegion]
     /// Per-cell category (row-major over the grid; `.quiet` outside the area).
     public var cellCategories: [ChangeCategory]
+    /// Distinct cells inside the episodes' footprints.
     public var cellsTested: Int
+    /// Episodes of recent events, all tested.
+    public var episodesTested: Int
+    /// The fitted null (nil with no recent event).
+    public var null: StationaryHawkesNull?
     public var eventsInRecentWindow: Int
     public var eventsInBaselineWindow: Int
     /// Events left out of the test because their location is known only to a region.

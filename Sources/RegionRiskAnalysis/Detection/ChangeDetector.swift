@@ -1,5 +1,7 @@
 import Foundation
+import RegionRiskBase
 import RegionRiskData
+import RegionRiskGeometry
 import RegionRiskGeoJSON
 import RegionRiskGrid
 
@@ -10,11 +12,14 @@ public protocol RegionNamer: Sendable {
     func admin1Names(for geometry: GeoJSONGeometry) -> [String]
     /// Up to `limit` most populous place names inside the geometry, or nearest to it.
     func placeNames(for geometry: GeoJSONGeometry, limit: Int) -> [String]
+    /// Up to `limit` names for a region from its own incidents (see `IncidentPlaceNaming`).
+    func incidentPlaceNames(_ incidents: [Incident], limit: Int) -> [String]
 }
 
-/// "Previously quiet → now active": counts events within the bandwidth of each cell in a recent
-/// and a baseline window, tests whether the recent rate exceeds the baseline rate, and dissolves
-/// flagged cells into regions.
+/// "Previously quiet → now active", by episode: recent events are grouped into episodes (single
+/// linkage at the bandwidth), each episode becomes one region whose footprint is the area within
+/// the bandwidth of its events, and each episode is tested as a unit against a fitted stationary
+/// null (`EpisodeSignificance`), with Benjamini–Hochberg q-values over the episodes tested.
 public enum ChangeDetector {
     /// Detection on the area's default equal-area grid.
     public static func run(incidents: [Incident], area: AreaOfInterest, parameters: ChangeDetectionParameters,
@@ -30,10 +35,13 @@ public enum ChangeDetector {
         guard p.recentDays > 0, p.baselineDays > 0 else { throw DetectionError("the recent and baseline windows must be at least one day") }
         guard p.bandwidthKm.isFinite, p.bandwidthKm > 0 else { throw DetectionError("the bandwidth must be a positive number of km") }
         guard p.alpha > 0, p.alpha < 1 else { throw DetectionError("alpha must be between 0 and 1") }
-        let dated = incidents.filter { $0.date != nil }
+        guard p.monteCarloReplicates >= 0, p.monteCarloReplicates <= 100_000 else {
+            throw DetectionError("the number of Monte Carlo replicates must be between 0 and 100000")
+        }
+        var dated: [(event: Incident, date: CivilDate)] = []
+        for e in incidents { if let d = e.date { dated.append((e, d)) } }
         let undated = incidents.count - dated.count
-        let dates = dated.map { $0.date! }
-        guard let latest = dates.max(), let first = dates.min() else {
+        guard let latest = dated.map(\.date).max(), let first = dated.map(\.date).min() else {
             throw DetectionError("no dated events: the detection needs event dates to form its windows")
         }
         let asOf = p.asOf ?? latest
@@ -51,176 +59,143 @@ public enum ChangeDetector {
         let grid = try analysis.grid(cellSizeKm: p.cellSizeKm)
         var excludedRegionOnly = 0
         var recent: [Incident] = [], baseline: [Incident] = []
-        for e in dated {
-            let d = e.date!
+        for (e, d) in dated {
             guard windows.contains(d) else { continue }
             if p.excludeRegionOnlyLocations, e.locationPrecision == .regionOnly { excludedRegionOnly += 1; continue }
             if windows.isRecent(d) { recent.append(e) } else { baseline.append(e) }
         }
+        recent.sort { ($0.date ?? asOf, $0.sourceEventID) < ($1.date ?? asOf, $1.sourceEventID) }
         if excludedRegionOnly > 0 {
             notes.append("\(excludedRegionOnly) events in the windows are located only to a region (geo precision 3) and were left out of the test")
         }
 
-        // Counts within the bandwidth: a uniform kernel × πh² is exactly the number of events
-        // closer than h (the engine is exact for it).
         // Each window is projected once; everything below works on those coordinates.
+        let h = p.bandwidthKm * 1000
         let recentProjected = try grid.project(recent.map(\.location))
         let baselineProjected = try grid.project(baseline.map(\.location))
-        let recentCounts = try counts(recentProjected, grid: grid, bandwidthKm: p.bandwidthKm)
-        let baselineCounts = try counts(baselineProjected, grid: grid, bandwidthKm: p.bandwidthKm)
-        // Novelty is judged at the event: a recent event is new when no baseline event lies
-        // within the bandwidth of it. Judged at cells alone, an attack 3 km from last month's
-        // would light a crescent of "new" cells on its far side, just out of reach of the old one.
-        let isNewEvent = newEventFlags(recent: recentProjected, baseline: baselineProjected, bandwidthKm: p.bandwidthKm)
-        let newIndices = isNewEvent.indices.filter { isNewEvent[$0] }
-        let newRecentCounts = try counts((newIndices.map { recentProjected.x[$0] }, newIndices.map { recentProjected.y[$0] }),
-                                         grid: grid, bandwidthKm: p.bandwidthKm)
-        let recentDensity = try DensityEngine.compute(
-            events: ProjectedEvents(x: recentProjected.x, y: recentProjected.y), grid: grid.spec, kernel: .quartic,
-            bandwidthKm: p.bandwidthKm).values
+        let episodes = EpisodeGrouping.singleLinkage(x: recentProjected.x, y: recentProjected.y, linkMeters: h)
+        let baselineNear = baselineEventsNear(episodes: episodes, recent: recentProjected, baseline: baselineProjected,
+                                              bandwidthMeters: h)
 
-        // Tests on every cell inside the area with any event in either window.
-        var tested: [Int] = []
-        var pUp: [Double] = [], pDown: [Double] = []
-        for i in 0..<grid.spec.cellCount where grid.mask[i] != 0 && recentCounts[i] + baselineCounts[i] > 0 {
-            tested.append(i)
-            pUp.append(RateComparison.exceedancePValue(recentCount: recentCounts[i], recentDays: Double(p.recentDays),
-                                                       baselineCount: baselineCounts[i], baselineDays: Double(p.baselineDays),
-                                                       backgroundEventsPerDay: p.backgroundEventsPerDay))
-            pDown.append(RateComparison.deficitPValue(recentCount: recentCounts[i], recentDays: Double(p.recentDays),
-                                                      baselineCount: baselineCounts[i], baselineDays: Double(p.baselineDays),
-                                                      backgroundEventsPerDay: p.backgroundEventsPerDay))
+        // Significance of every episode, as a unit.
+        let dayZero = Double(baselineStart.dayNumber)
+        let allX = baselineProjected.x + recentProjected.x, allY = baselineProjected.y + recentProjected.y
+        let days = (baseline + recent).map { Double(($0.date ?? asOf).dayNumber) - dayZero + 0.5 }
+        let test = EpisodeSignificance.run(
+            EpisodeSignificance.Input(
+                grid: grid, bandwidthMeters: h, x: allX, y: allY, day: days,
+                isRecent: [Bool](repeating: false, count: baseline.count) + [Bool](repeating: true, count: recent.count),
+                windowStart: Double(windows.recentStart.dayNumber) - dayZero, windowEnd: Double(asOf.dayNumber) - dayZero + 1,
+                periodStart: 0, replicates: p.monteCarloReplicates, seed: p.seed),
+            episodes: episodes)
+        let quietBefore = baselineNear.map { $0.count <= p.quietBaselineMaximum }
+        let qUp = MultipleTesting.benjaminiHochbergQValues(test.excessP)
+        let activeBefore = episodes.indices.filter { !quietBefore[$0] }
+        let qDownActive = MultipleTesting.benjaminiHochbergQValues(activeBefore.map { test.deficitP[$0] })
+        var qDown = [Double](repeating: 1, count: episodes.count)
+        for (k, i) in activeBefore.enumerated() { qDown[i] = qDownActive[k] }
+        if !episodes.isEmpty {
+            let fit = test.null
+            notes.append(String(format: "significance: each of the %d episodes tested as a unit against a stationary self-exciting null, its clustering fitted to the %d baseline events (branching ratio %.2f, mean trigger delay %.1f days, trigger spread %.1f km), its background to all %d events (%.3g events/day), with %d Monte Carlo replicates (%d replicate episodes); Benjamini–Hochberg over the episodes",
+                                    episodes.count, baseline.count, fit.branchingRatio, 1 / fit.decayPerDay, fit.triggerSigmaMeters / 1000,
+                                    days.count, fit.backgroundPerDay, p.monteCarloReplicates, test.replicateEpisodes))
         }
-        let qUp = MultipleTesting.benjaminiHochbergQValues(pUp)
-        let qDown = MultipleTesting.benjaminiHochbergQValues(pDown)
 
+        let recentDensity = recent.isEmpty ? [Double](repeating: 0, count: grid.spec.cellCount)
+            : try DensityEngine.compute(events: ProjectedEvents(x: recentProjected.x, y: recentProjected.y), grid: grid.spec,
+                                        kernel: .quartic, bandwidthKm: p.bandwidthKm).values
+        let footprintCells = FootprintCells(grid: grid, radiusMeters: h)
+        let areaShape = try projectedArea(analysis.area, grid: grid)
         var category = [ChangeCategory](repeating: .quiet, count: grid.spec.cellCount)
-        var cellP = [Double](repeating: 1, count: grid.spec.cellCount)
-        var cellQ = [Double](repeating: 1, count: grid.spec.cellCount)
-        for (k, i) in tested.enumerated() {
-            let k1 = recentCounts[i], k0 = baselineCounts[i]
-            let quietBefore = k0 <= p.quietBaselineMaximum
-            let activeNow = k1 >= p.minimumRecentEvents
-            if quietBefore {
-                // Quiet before: new when a new event reaches the cell; activity that only spills
-                // over from places active before flags nothing here.
-                if newRecentCounts[i] >= p.minimumRecentEvents {
-                    category[i] = .new; cellP[i] = pUp[k]; cellQ[i] = qUp[k]
-                }
-            } else if !quietBefore && activeNow && qUp[k] < p.alpha {
-                category[i] = .escalating; cellP[i] = pUp[k]; cellQ[i] = qUp[k]
-            } else if !quietBefore && qDown[k] < p.alpha {
-                category[i] = .cooling; cellP[i] = pDown[k]; cellQ[i] = qDown[k]
-            } else if !quietBefore && activeNow {
-                category[i] = .persistent; cellP[i] = min(pUp[k], pDown[k]); cellQ[i] = min(qUp[k], qDown[k])
-            }
-        }
-
-        let components = CellDissolver.connectedComponents(categories: category, spec: grid.spec, skip: { $0 == .quiet })
+        var touched = Set<Int>()
         var regions: [FlaggedRegion] = []
-        // Which regions each event reaches, in one pass over the events.
-        var label = [Int32](repeating: -1, count: grid.spec.cellCount)
-        for (k, comp) in components.enumerated() { for i in comp.cells { label[i] = Int32(k) } }
-        let recentHitsByRegion = eventsNear(regionLabels: label, regionCount: components.count, projected: recentProjected,
-                                            grid: grid, bandwidthKm: p.bandwidthKm)
-        let baselineHitsByRegion = eventsNear(regionLabels: label, regionCount: components.count, projected: baselineProjected,
-                                              grid: grid, bandwidthKm: p.bandwidthKm)
-        for (k, comp) in components.enumerated() {
-            let pMin = comp.cells.map { cellP[$0] }.min() ?? 1
-            let qMin = comp.cells.map { cellQ[$0] }.min() ?? 1
-            let significant = comp.category == .persistent ? false : qMin < p.alpha
+        for (k, e) in episodes.enumerated() where e.count >= p.minimumRecentEvents {
+            let cat: ChangeCategory, pValue: Double, qValue: Double, significant: Bool
+            if quietBefore[k] {
+                cat = .new; pValue = test.excessP[k]; qValue = qUp[k]; significant = qUp[k] < p.alpha
+            } else if qUp[k] < p.alpha {
+                cat = .escalating; pValue = test.excessP[k]; qValue = qUp[k]; significant = true
+            } else if qDown[k] < p.alpha {
+                cat = .cooling; pValue = test.deficitP[k]; qValue = qDown[k]; significant = true
+            } else {
+                cat = .persistent; pValue = test.excessP[k]; qValue = qUp[k]; significant = false
+            }
             if p.significantOnly, !significant { continue }
-            let recentHits = recentHitsByRegion[k], baselineHits = baselineHitsByRegion[k]
-            let geometry = try CellDissolver.lonLatGeometry(spec: grid.spec) { label[$0] == Int32(k) }
-            let recentDates = recentHits.compactMap { recent[$0].date }
-            let lastEvent = (recentDates + baselineHits.compactMap { baseline[$0].date }).max()
-            let fatalities = recentHits.reduce(0.0) { $0 + (recent[$1].fatalities ?? 0) }
-            let admin1 = namer?.admin1Names(for: geometry) ?? []
-            let places = namer?.placeNames(for: geometry, limit: 4) ?? []
-            let peak = comp.cells.map { recentDensity[$0] }.max() ?? 0
+            let xs = e.map { recentProjected.x[$0] }, ys = e.map { recentProjected.y[$0] }
+            let cells = footprintCells.cells(aroundX: xs, y: ys)
+            for i in cells where cat < category[i] { category[i] = cat }
+            touched.formUnion(cells)
+            let shape = try footprint(x: xs, y: ys, radiusMeters: h, clippedTo: areaShape)
+            let geometry = try CellDissolver.toLonLat(shape, spec: grid.spec)
+            let own = e.map { recent[$0] }
+            let near = baselineNear[k].map { baseline[$0] }
+            let lastEvent = (own.compactMap(\.date) + near.compactMap(\.date)).max()
             var region = FlaggedRegion(
-                id: 0, category: comp.category, score: -log10(max(pMin, 1e-300)), pValue: pMin, qValue: qMin,
-                significant: significant, recentEvents: recentHits.count, baselineEvents: baselineHits.count,
-                recentFatalities: fatalities, firstRecentEvent: recentDates.min(), lastEvent: lastEvent,
-                cells: comp.cells.count, areaKm2: Double(comp.cells.count) * grid.spec.cellAreaKm2, peakDensity: peak,
-                admin1: admin1, places: places, summary: "", geometry: geometry, cellIndices: comp.cells)
+                id: 0, category: cat, score: -log10(max(pValue, 1e-300)), pValue: pValue, qValue: qValue,
+                significant: significant, recentEvents: own.count, baselineEvents: near.count,
+                recentFatalities: own.reduce(0.0) { $0 + ($1.fatalities ?? 0) }, firstRecentEvent: own.compactMap(\.date).min(),
+                lastEvent: lastEvent, cells: cells.count, areaKm2: try shape.area() / 1e6,
+                peakDensity: cells.map { recentDensity[$0] }.max() ?? 0,
+                admin1: namer?.admin1Names(for: geometry) ?? [],
+                places: namer?.incidentPlaceNames(own, limit: 4) ?? IncidentPlaceNaming.regionNames(own, gazetteer: nil, notable: [], limit: 4),
+                summary: "", geometry: geometry, cellIndices: cells, incidents: own, expectedEvents: test.expected[k])
             region.summary = summarize(region, parameters: p)
             regions.append(region)
         }
-        regions.sort {
-            ($0.category, $0.significant ? 0 : 1, -$0.score, $0.id) < ($1.category, $1.significant ? 0 : 1, -$1.score, $1.id)
-        }
+        regions.sort { listedBefore($0, $1, asOf: asOf) }
         for k in regions.indices { regions[k].id = k + 1 }
         return ChangeDetectionResult(parameters: p, asOf: asOf, regions: regions, cellCategories: category,
-                                     cellsTested: tested.count, eventsInRecentWindow: recent.count,
+                                     cellsTested: touched.count, episodesTested: episodes.count, null: episodes.isEmpty ? nil : test.null,
+                                     eventsInRecentWindow: recent.count,
                                      eventsInBaselineWindow: baseline.count, excludedRegionOnly: excludedRegionOnly,
                                      undated: undated, notes: notes, crs: analysis.crsJSON)
     }
 
-    /// For each recent event, whether no baseline event lies within the bandwidth of it
-    /// (projected coordinates, metres; a bucket grid of bandwidth-sized cells keeps it linear).
-    static func newEventFlags(recent: (x: [Double], y: [Double]), baseline: (x: [Double], y: [Double]),
-                              bandwidthKm: Double) -> [Bool] {
-        let h = bandwidthKm * 1000, h2 = h * h
-        var buckets: [Int64: [Int]] = [:]
-        func key(_ x: Double, _ y: Double) -> (Int64, Int64) { (Int64((x / h).rounded(.down)), Int64((y / h).rounded(.down))) }
-        for j in 0..<baseline.x.count {
-            let k = key(baseline.x[j], baseline.y[j])
-            buckets[k.0 &* 1_000_003 &+ k.1, default: []].append(j)
-        }
-        return (0..<recent.x.count).map { i in
-            let k = key(recent.x[i], recent.y[i])
-            for dx in -1...1 {
-                for dy in -1...1 {
-                    for j in buckets[(k.0 + Int64(dx)) &* 1_000_003 &+ (k.1 + Int64(dy))] ?? [] {
-                        let ex = recent.x[i] - baseline.x[j], ey = recent.y[i] - baseline.y[j]
-                        if ex * ex + ey * ey < h2 { return false }
+    /// Table order: the most urgent category first, significant first, strongest evidence first,
+    /// then the earliest episode (ties broken by the first event id, so the order is stable).
+    static func listedBefore(_ a: FlaggedRegion, _ b: FlaggedRegion, asOf: CivilDate) -> Bool {
+        if a.category != b.category { return a.category < b.category }
+        if a.significant != b.significant { return a.significant }
+        if a.score != b.score { return a.score > b.score }
+        let da = a.firstRecentEvent ?? asOf, db = b.firstRecentEvent ?? asOf
+        if da != db { return da < db }
+        return (a.incidents.first?.sourceEventID ?? "") < (b.incidents.first?.sourceEventID ?? "")
+    }
+
+    /// For each episode, the baseline events (indices, ascending) within the bandwidth of any of
+    /// its events: the events a footprint holds from the baseline window.
+    static func baselineEventsNear(episodes: [[Int]], recent: (x: [Double], y: [Double]), baseline: (x: [Double], y: [Double]),
+                                   bandwidthMeters h: Double) -> [[Int]] {
+        var buckets: [BucketKey: [Int]] = [:]
+        for j in baseline.x.indices { buckets[BucketKey(baseline.x[j], baseline.y[j], h), default: []].append(j) }
+        return episodes.map { e in
+            var hits = Set<Int>()
+            for i in e {
+                let k = BucketKey(recent.x[i], recent.y[i], h)
+                for dx in -1...1 {
+                    for dy in -1...1 {
+                        for j in buckets[BucketKey(column: k.column &+ Int64(dx), row: k.row &+ Int64(dy))] ?? [] {
+                            let ex = recent.x[i] - baseline.x[j], ey = recent.y[i] - baseline.y[j]
+                            if ex * ex + ey * ey < h * h { hits.insert(j) }
+                        }
                     }
                 }
             }
-            return true
+            return hits.sorted()
         }
     }
 
-    /// Events closer than the bandwidth to each cell centre (exact integers).
-    static func counts(_ projected: (x: [Double], y: [Double]), grid: AreaGrid, bandwidthKm: Double) throws -> [Int] {
-        guard !projected.x.isEmpty else { return [Int](repeating: 0, count: grid.spec.cellCount) }
-        let density = try DensityEngine.compute(events: ProjectedEvents(x: projected.x, y: projected.y), grid: grid.spec,
-                                                kernel: .uniform, bandwidthKm: bandwidthKm).values
-        let area = Double.pi * bandwidthKm * bandwidthKm
-        return density.map { Int(($0 * area).rounded()) }
+    /// The area of interest in the grid's CRS, repaired when projecting left it invalid.
+    static func projectedArea(_ area: AreaOfInterest, grid: AreaGrid) throws -> Geometry {
+        let projection = try Projection(from: "EPSG:4326", to: grid.spec.crs)
+        let shape = try Geometry(geoJSON: area.boundary).transformed { xs, ys in try projection.forward(x: &xs, y: &ys) }
+        return try shape.isValid() ? shape : shape.repairedPolygonal()
     }
 
-    /// For each region, the indices of events within the bandwidth of any of its cell centres:
-    /// each event scans the cells within its reach once and notes the regions it finds there.
-    static func eventsNear(regionLabels label: [Int32], regionCount: Int, projected: (x: [Double], y: [Double]),
-                           grid: AreaGrid, bandwidthKm: Double) -> [[Int]] {
-        let spec = grid.spec, cs = spec.cellSizeMeters
-        let h = bandwidthKm * 1000, h2 = h * h
-        var hits = [[Int]](repeating: [], count: regionCount)
-        guard regionCount > 0 else { return hits }
-        var seen: [Int32] = []
-        for i in 0..<projected.x.count {
-            let x = projected.x[i], y = projected.y[i]
-            // Rows and columns whose centres can lie within h of the event.
-            let cLo = max(0, Int(((x - h - spec.westX) / cs - 0.5).rounded(.up)))
-            let cHi = min(spec.columns - 1, Int(((x + h - spec.westX) / cs - 0.5).rounded(.down)))
-            let rLo = max(0, Int(((spec.northY - y - h) / cs - 0.5).rounded(.up)))
-            let rHi = min(spec.rows - 1, Int(((spec.northY - y + h) / cs - 0.5).rounded(.down)))
-            guard cLo <= cHi, rLo <= rHi else { continue }
-            seen.removeAll(keepingCapacity: true)
-            for r in rLo...rHi {
-                let dy = spec.northY - (Double(r) + 0.5) * cs - y
-                for c in cLo...cHi {
-                    let k = label[r * spec.columns + c]
-                    guard k >= 0, !seen.contains(k) else { continue }
-                    let dx = spec.westX + (Double(c) + 0.5) * cs - x
-                    if dx * dx + dy * dy < h2 { seen.append(k) }
-                }
-            }
-            for k in seen { hits[Int(k)].append(i) }
-        }
-        return hits
+    /// The area within `radiusMeters` of the points (projected), clipped to the area of interest.
+    static func footprint(x: [Double], y: [Double], radiusMeters: Double, clippedTo area: Geometry) throws -> Geometry {
+        let discs = try x.indices.map { try Geometry.point(x: x[$0], y: y[$0]).buffer(radiusMeters, quadrantSegments: 16) }
+        return try Geometry.unaryUnion(discs).intersection(area)
     }
 
     static func summarize(_ r: FlaggedRegion, parameters p: ChangeDetectionParameters) -> String {

@@ -239,12 +239,12 @@ public final class Gazetteer: Sendable {
 }
 
 /// Great-circle distance on the mean Earth sphere.
-enum GreatCircle {
+package enum GreatCircle {
     /// Mean Earth radius (IUGG), km.
     static let earthRadiusKm = 6371.0088
 
     /// Haversine distance between two (lon, lat) points, km.
-    static func distanceKm(_ a: LonLat, _ b: LonLat) -> Double {
+    package static func distanceKm(_ a: LonLat, _ b: LonLat) -> Double {
         let rad = Double.pi / 180
         let dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad
         let h = sin(dLat / 2) * sin(dLat / 2) + cos(a.lat * rad) * cos(b.lat * rad) * sin(dLon / 2) * sin(dLon / 2)

@@ -8,7 +8,7 @@ import Foundation
 /// The core key then drops French/English particles (de, du, la, d', of…) and the qualifiers
 /// that tell neighbouring settlements apart (-Centre, Peulh, Dogon, Bambara, Marka…), so
 /// "Molodo-Centre" and "Molodo", "Nioro du Sahel" and "Nioro Sahel" share a core key.
-enum PlaceNameNormalizer {
+package enum PlaceNameNormalizer {
     static let particles: Set<String> = ["d", "l", "de", "du", "des", "la", "le", "les", "of", "the"]
     static let qualifiers: Set<String> = [
         "centre", "center", "peulh", "peul", "peuhl", "foulbe", "dogon", "bambara", "banbara", "bamanan",
@@ -21,10 +21,10 @@ enum PlaceNameNormalizer {
     }
 
     /// Words joined by one space: the key for exact and alternate-name matches.
-    static func fullKey(_ name: String) -> String { fold(name, apostrophesJoin: false) }
+    package static func fullKey(_ name: String) -> String { fold(name, apostrophesJoin: false) }
 
     /// The full key without particles and qualifiers (unchanged when nothing else would remain).
-    static func coreKey(_ name: String) -> String { coreKey(words: foldedWords(name)) }
+    package static func coreKey(_ name: String) -> String { coreKey(words: foldedWords(name)) }
 
     static func coreKey(words: [String]) -> String {
         let kept = words.filter { !particles.contains($0) && !qualifiers.contains($0) }

@@ -3,7 +3,7 @@ import Foundation
 /// Place names as news reports give them: "Dioura (military camp)", "Tinzaouatène area",
 /// "near Sokolo", "forest between Bandiagara and Bankass", "Diallasougou (Diallassagou)".
 /// When a name does not match as written, these are the readings to try next, in order.
-enum ReportedPlaceName {
+package enum ReportedPlaceName {
     /// Words that describe a place rather than name it, dropped from the ends of a name.
     static let qualifiers: Set<String> = [
         "area", "region", "outskirts", "surroundings", "vicinity", "village", "town", "city", "camp", "base",
@@ -13,7 +13,7 @@ enum ReportedPlaceName {
                                  "east of ", "west of ", "close to ", "près de ", "à "]
 
     /// Alternative readings, best first; empty when the name has nothing to strip.
-    static func readings(of name: String) -> [String] {
+    package static func readings(of name: String) -> [String] {
         var out: [String] = []
         func add(_ s: String) {
             let t = s.trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters))
@@ -47,7 +47,7 @@ enum ReportedPlaceName {
     }
 
     /// Drops leading phrases ("near …") and descriptive words at either end ("… area").
-    static func stripQualifiers(_ s: String) -> String {
+    package static func stripQualifiers(_ s: String) -> String {
         var t = s.trimmingCharacters(in: .whitespaces)
         while true {
             let before = t

@@ -1,6 +1,7 @@
 import Foundation
 import RegionRiskAnalysis
 import RegionRiskBase
+import RegionRiskData
 import RegionRiskGeoJSON
 
 /// Flagged regions as an RFC 7946 FeatureCollection, with every parameter, the as-of date and
@@ -26,7 +27,7 @@ public enum FlaggedRegionExport {
                 ("admin1", .array(r.admin1.map { .string($0) })),
                 ("places", .string(r.places.joined(separator: ", "))),
                 ("summary", .string(r.summary)),
-            ]))
+            ] + incidentMembers(r)))
         }
         var meta: [(String, JSONValue)] = [
             ("regionrisk", .object([("version", .string(RegionRiskVersion.string)), ("output", "flagged regions")])),
@@ -36,6 +37,7 @@ public enum FlaggedRegionExport {
             ("inputs", .array(inputs)),
             ("counts", .object([
                 ("regions", .number(Double(result.regions.count))),
+                ("episodes_tested", .number(Double(result.episodesTested))),
                 ("cells_tested", .number(Double(result.cellsTested))),
                 ("events_recent_window", .number(Double(result.eventsInRecentWindow))),
                 ("events_baseline_window", .number(Double(result.eventsInBaselineWindow))),
@@ -43,9 +45,30 @@ public enum FlaggedRegionExport {
                 ("undated_events", .number(Double(result.undated))),
             ])),
             ("notes", .array(result.notes.map { .string($0) })),
+            ("null_model", result.null?.json ?? .null),
         ]
         meta.append(contentsOf: extraMetadata)
         return GeoJSONFeatureCollection(features: features, foreignMembers: meta)
+    }
+
+    /// The region's expectation under the null and its own incidents.
+    static func incidentMembers(_ r: FlaggedRegion) -> [(String, JSONValue)] {
+        let ids: [JSONValue] = r.incidents.map { .string($0.sourceEventID) }
+        let incidents: [JSONValue] = r.incidents.map(incidentJSON)
+        return [("expected_events", .number(finite(r.expectedEvents))), ("event_ids", .array(ids)), ("incidents", .array(incidents))]
+    }
+
+    /// One incident of a region: what the input has of it (absent fields are null).
+    static func incidentJSON(_ e: Incident) -> JSONValue {
+        func text(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
+        let date: JSONValue = e.date.map { .string($0.description) } ?? .null
+        let fatalities: JSONValue = e.fatalities.map { .number(finite($0)) } ?? .null
+        let lon = (e.location.lon * 1e6).rounded() / 1e6, lat = (e.location.lat * 1e6).rounded() / 1e6
+        return .object([
+            ("event_id", .string(e.sourceEventID)), ("date", date), ("place", text(e.place)), ("admin1", text(e.admin1)),
+            ("event_type", text(e.eventType)), ("fatalities", fatalities), ("source_url", text(e.sourceURL)),
+            ("source_title", text(e.sourceTitle)), ("lon", .number(lon)), ("lat", .number(lat)),
+        ])
     }
 
     /// GeoJSON has no NaN or infinity: clamp what a test could produce at its extremes.

@@ -1,4 +1,5 @@
 import Foundation
+import RegionRiskBase
 import RegionRiskGeoJSON
 
 /// A feature of a flagged-regions FeatureCollection lacks what the report needs.
@@ -57,6 +58,19 @@ extension FlaggedRegionSummary {
             pValue: try probability("p_value"), qValue: try probability("q_value"),
             recentEvents: try count("recent_events"), baselineEvents: try count("baseline_events"),
             recentFatalities: try count("recent_fatalities"), places: names("places"), admin1: names("admin1"),
-            summary: p["summary"]?.stringValue ?? "", geometry: geometry)
+            summary: p["summary"]?.stringValue ?? "", geometry: geometry,
+            incidents: (p["incidents"]?.arrayValue ?? []).compactMap(RegionIncidentRow.init(json:)))
+    }
+}
+
+extension RegionIncidentRow {
+    /// One entry of a feature's `incidents` array (`event_id`, `date`, `place`, `fatalities`,
+    /// `source_url`, `source_title`); nil for an entry that is not an object with an event id.
+    init?(json: JSONValue) {
+        guard let id = json["event_id"]?.stringValue else { return nil }
+        let fatalities = json["fatalities"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        self.init(eventID: id, date: json["date"]?.stringValue.flatMap { CivilDate(parsing: $0) },
+                  place: json["place"]?.stringValue, fatalities: fatalities,
+                  sourceURL: json["source_url"]?.stringValue, sourceTitle: json["source_title"]?.stringValue)
     }
 }

@@ -146,11 +146,13 @@ public struct FlaggedRegionSummary: Sendable, Equatable {
     public var summary: String
     /// The region (Polygon or MultiPolygon).
     public var geometry: GeoJSONGeometry
+    /// The region's own incidents, in the order its table lists them.
+    public var incidents: [RegionIncidentRow]
 
     public init(
         id: String, category: FlagCategory, significant: Bool, pValue: Double?, qValue: Double?,
         recentEvents: Int, baselineEvents: Int, recentFatalities: Int, places: [String], admin1: [String],
-        summary: String, geometry: GeoJSONGeometry
+        summary: String, geometry: GeoJSONGeometry, incidents: [RegionIncidentRow] = []
     ) {
         self.id = id
         self.category = category
@@ -164,12 +166,36 @@ public struct FlaggedRegionSummary: Sendable, Equatable {
         self.admin1 = admin1
         self.summary = summary
         self.geometry = geometry
+        self.incidents = incidents
     }
 
     /// How the region is named in text and on the map: its places ("Kayes, Diboli"), else its id.
     public func label(maxPlaces: Int = 3) -> String {
         let names = places.prefix(maxPlaces).filter { !$0.isEmpty }
         return names.isEmpty ? id : names.joined(separator: ", ")
+    }
+}
+
+/// One row of a region's incident table: what the input says of one of its incidents.
+public struct RegionIncidentRow: Sendable, Equatable {
+    /// The input's event id.
+    public var eventID: String
+    public var date: CivilDate?
+    /// The place as reported.
+    public var place: String?
+    /// Reported fatalities; nil when the input has none.
+    public var fatalities: Double?
+    /// The report the record rests on, when the input has one.
+    public var sourceURL: String?
+    public var sourceTitle: String?
+
+    public init(eventID: String, date: CivilDate?, place: String?, fatalities: Double?, sourceURL: String?, sourceTitle: String?) {
+        self.eventID = eventID
+        self.date = date
+        self.place = place
+        self.fatalities = fatalities
+        self.sourceURL = sourceURL
+        self.sourceTitle = sourceTitle
     }
 }
 

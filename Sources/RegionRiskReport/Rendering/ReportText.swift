@@ -73,6 +73,12 @@ enum ReportText {
         return row.recentEvents > 0 ? "new" : "–"
     }
 
+    /// Reported fatalities as printed: whole numbers without decimals, "–" when unknown.
+    static func fatalities(_ f: Double?) -> String {
+        guard let f, f.isFinite else { return "–" }
+        return decimal(f, decimals: 1)
+    }
+
     /// "1 region", "2 regions".
     static func count(_ n: Int, _ singular: String, _ plural: String) -> String {
         "\(n) \(n == 1 ? singular : plural)"

@@ -19,6 +19,8 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: "False-discovery rate for the q-values.") var alpha: Double = 0.05
     @Flag(name: .customLong("include-region-only"), help: "Keep events located only to a region (geo precision 3) in the test.") var includeRegionOnly = false
     @Flag(name: .customLong("significant-only"), help: "Keep only regions whose evidence is significant.") var significantOnly = false
+    @Option(name: .customLong("replicates"), help: "Monte Carlo replicates of the recent window under the fitted null.") var replicates: Int = 199
+    @Option(help: "Seed of the Monte Carlo replicates (same seed, same p-values).") var seed: UInt64 = 1
 
     func validate() throws {
         if let asOf, CivilDate(parsing: asOf) == nil { throw ValidationError("--as-of \"\(asOf)\" is not a date like 2025-07-08") }
@@ -28,6 +30,7 @@ struct DetectionOptions: ParsableArguments {
         }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
         guard quietMax >= 0, minRecent >= 1 else { throw ValidationError("--quiet-max must be ≥ 0 and --min-recent ≥ 1") }
+        guard (0...100_000).contains(replicates) else { throw ValidationError("--replicates must be between 0 and 100000") }
     }
 
     var parameters: ChangeDetectionParameters {
@@ -42,6 +45,8 @@ struct DetectionOptions: ParsableArguments {
         p.alpha = alpha
         p.excludeRegionOnlyLocations = !includeRegionOnly
         p.significantOnly = significantOnly
+        p.monteCarloReplicates = replicates
+        p.seed = seed
         return p
     }
 
@@ -53,7 +58,7 @@ struct DetectionOptions: ParsableArguments {
     func run(_ analysis: AnalysisRun, incidents: [Incident], namer: RegionNamer, inputs: [JSONValue], log: Console) throws -> Outcome {
         let result = try ChangeDetector.run(analysis, incidents: incidents, parameters: parameters, namer: namer)
         for note in result.notes { log.warning(note) }
-        log.info("as of \(result.asOf): \(result.eventsInRecentWindow) events in the last \(recentDays) days, \(result.eventsInBaselineWindow) in the \(baselineDays) before; \(result.cellsTested) cells tested")
+        log.info("as of \(result.asOf): \(result.eventsInRecentWindow) events in the last \(recentDays) days, \(result.eventsInBaselineWindow) in the \(baselineDays) before; \(result.episodesTested) episodes tested")
         for r in result.regions where r.category != .persistent {
             log.info("\(r.category.rawValue)\(r.significant ? " (significant)" : ""): \(r.summary)")
         }

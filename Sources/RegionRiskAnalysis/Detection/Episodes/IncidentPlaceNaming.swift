@@ -1,0 +1,136 @@
+import Foundation
+import RegionRiskBase
+import RegionRiskData
+import RegionRiskGeoJSON
+import RegionRiskGeometry
+import RegionRiskGrid
+
+/// How one incident is named in its region's label.
+public struct IncidentPlaceName: Sendable, Equatable {
+    public enum Basis: String, Sendable {
+        /// The place as reported, found in the gazetteer near the incident: the gazetteer's spelling.
+        case geocoded
+        /// The place as reported, cleaned of descriptions ("Dioura (military camp)" → "Dioura").
+        case asReported = "as-reported"
+        /// No usable report of the place: the distance and direction to the nearest notable place.
+        case relative
+    }
+    public var name: String
+    public var basis: Basis
+}
+
+/// Names regions from their own incidents: each incident by the place it reports, checked against
+/// the gazetteer; an incident with no place reported, by the nearest notable place
+/// ("40 km SE of Gogui"). A region is never named after a place none of its incidents names,
+/// except through that explicit "… of" form.
+public enum IncidentPlaceNaming {
+    /// How far from the incident a gazetteer place of the reported name may lie and still be it, km
+    /// (the sample's "near X" incidents lie up to ~25 km from X; ACLED's precision 2 is "within 25 km").
+    public static let matchRadiusKm = 30.0
+    /// Within this distance of a notable place an unnamed incident is named after it, km.
+    public static let atPlaceKm = 3.0
+
+    /// The name of one incident.
+    /// - Parameter notable: the places a relative name may refer to (towns, curated places).
+    public static func name(of incident: Incident, gazetteer: Gazetteer?, notable: [Place]) -> IncidentPlaceName? {
+        let reported = (incident.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let candidates = readings(of: reported)
+        if let gazetteer, !candidates.isEmpty {
+            let nearby = gazetteer.places(near: incident.location, withinKm: matchRadiusKm, limit: 2_000)
+            for c in candidates {
+                let key = PlaceNameNormalizer.coreKey(c)
+                guard !key.isEmpty else { continue }
+                if let p = nearby.first(where: { p in
+                    ([p.name, p.asciiName] + p.alternateNames).contains { PlaceNameNormalizer.coreKey($0) == key }
+                }) {
+                    // The reported spelling when it is one of the place's own names ("Nioro du Sahel",
+                    // not the gazetteer's "Nioro"); else the gazetteer's.
+                    let own = ([p.name, p.asciiName] + p.alternateNames).contains { PlaceNameNormalizer.fullKey($0) == PlaceNameNormalizer.fullKey(c) }
+                    return IncidentPlaceName(name: own ? c : p.name, basis: .geocoded)
+                }
+            }
+        }
+        if let first = candidates.first(where: { !$0.contains(",") && !$0.contains("(") }) ?? candidates.first {
+            return IncidentPlaceName(name: first, basis: .asReported)
+        }
+        guard let place = nearest(notable, to: incident.location) else { return nil }
+        let km = GreatCircle.distanceKm(incident.location, place.location)
+        if km <= atPlaceKm { return IncidentPlaceName(name: place.name, basis: .relative) }
+        return IncidentPlaceName(name: "\(Int(km.rounded())) km \(compassPoint(from: place.location, to: incident.location)) of \(place.name)",
+                                 basis: .relative)
+    }
+
+    /// Words that describe a site rather than name a place, dropped from the end of a reported name.
+    static let siteWords: Set<String> = ["factory", "factories", "plant", "mine", "camp", "base", "post", "airport", "bridge", "school", "brigade"]
+
+    /// The readings of a reported place to try, best first: the name as reported, the geocoder's
+    /// readings, and each part of a name listing several ("Diamond Cement Factory, Kayes",
+    /// "Gouroundapé / Karaga factories"), with descriptive words dropped.
+    static func readings(of reported: String) -> [String] {
+        guard !reported.isEmpty else { return [] }
+        var out: [String] = []
+        func add(_ s: String) {
+            var words = s.split(separator: " ").map(String.init)
+            while words.count > 1, let last = words.last, siteWords.contains(last.lowercased()) { words.removeLast() }
+            let t = words.joined(separator: " ").trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters))
+            if !t.isEmpty, !out.contains(t), t.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { out.append(t) }
+        }
+        for r in [reported] + ReportedPlaceName.readings(of: reported) {
+            add(r)
+            for piece in r.split(whereSeparator: { $0 == "," || $0 == "/" }) where piece.count < r.count {
+                add(ReportedPlaceName.stripQualifiers(String(piece)))
+            }
+        }
+        return out
+    }
+
+    /// Up to `limit` distinct names for a region's incidents: the most often named first, then the
+    /// deadliest, then the earliest.
+    public static func regionNames(_ incidents: [Incident], gazetteer: Gazetteer?, notable: [Place], limit: Int) -> [String] {
+        var tally: [String: (count: Int, fatalities: Double, first: Int)] = [:]
+        for (k, e) in incidents.enumerated() {
+            guard let n = name(of: e, gazetteer: gazetteer, notable: notable)?.name else { continue }
+            let old = tally[n] ?? (0, 0, k)
+            tally[n] = (old.count + 1, old.fatalities + (e.fatalities ?? 0), old.first)
+        }
+        return tally.sorted { a, b in
+            (-a.value.count, -a.value.fatalities, a.value.first) < (-b.value.count, -b.value.fatalities, b.value.first)
+        }.prefix(max(0, limit)).map(\.key)
+    }
+
+    static func nearest(_ places: [Place], to point: LonLat) -> Place? {
+        places.min { GreatCircle.distanceKm(point, $0.location) < GreatCircle.distanceKm(point, $1.location) }
+    }
+
+    /// The 8-point compass direction of `to` seen from `from` ("SE").
+    static func compassPoint(from a: LonLat, to b: LonLat) -> String {
+        let dx = (b.lon - a.lon) * cos((a.lat + b.lat) / 2 * .pi / 180), dy = b.lat - a.lat
+        let bearing = (atan2(dx, dy) * 180 / .pi + 360).truncatingRemainder(dividingBy: 360)
+        let points = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"]
+        return points[Int(((bearing + 22.5) / 45).rounded(.down)) % 8]
+    }
+}
+
+extension RegionNamer {
+    /// Names for a region from its own incidents; the default has no gazetteer and uses the
+    /// places as reported.
+    public func incidentPlaceNames(_ incidents: [Incident], limit: Int) -> [String] {
+        IncidentPlaceNaming.regionNames(incidents, gazetteer: nil, notable: [], limit: limit)
+    }
+}
+
+extension GazetteerRegionNamer {
+    /// Names for a region from its own incidents, checked against the gazetteer; incidents with no
+    /// place reported are named relative to the nearest notable place (curated, or populated).
+    public func incidentPlaceNames(_ incidents: [Incident], limit: Int) -> [String] {
+        IncidentPlaceNaming.regionNames(incidents, gazetteer: gazetteer, notable: notablePlaces, limit: limit)
+    }
+
+    /// The places a relative name may refer to: the curated ones when there are any, else every
+    /// populated place with a population on record — never an arbitrary hamlet.
+    var notablePlaces: [Place] {
+        guard let gazetteer else { return [] }
+        let curated = gazetteer.places.filter { notable.contains($0.geonameID) && $0.isPopulatedPlace }
+        return curated.isEmpty ? gazetteer.places.filter { $0.isPopulatedPlace && $0.population > 0 } : curated
+    }
+}
