@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "RegionRiskGeodata", path: "Geodata",
             exclude: ["SOURCES.md", "scripts"],
-            resources: [.copy("mali")]),
+            resources: [.copy("mali"), .copy("africa")]),
     ] + libraryTargets + [
         .executableTarget(
             name: "regionrisk",

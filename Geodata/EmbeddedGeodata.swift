@@ -44,6 +44,14 @@ public enum EmbeddedGeodata {
         throw EmbeddedGeodataError.notFound(tried: tried.map { $0.appendingPathComponent(dataSetName).path })
     }
 
+    /// Africa's outline (DCW, simplified), for continent-scale benchmarks: `africa/outline.geojson`
+    /// in the same data folder as Mali's; throws naming every path tried when none has it.
+    public static func africaOutline() throws -> URL {
+        let tried = candidateDirectories.map { $0.appendingPathComponent("africa/outline.geojson") }
+        for file in tried where FileManager.default.fileExists(atPath: file.path) { return file }
+        throw EmbeddedGeodataError.notFound(tried: tried.map(\.path))
+    }
+
     /// URL of an embedded Mali file, e.g. `url("boundary.geojson")` or `url("samples/incidents-2024-2025.csv")`.
     public static func url(_ relativePath: String) throws -> URL {
         try maliDirectory().appendingPathComponent(relativePath)

@@ -37,17 +37,17 @@ def decode(var):
     return raw, scale, minimum
 
 
-def segments(nc_path):
+def segments(nc_path, iso=ISO):
     ds = netCDF4.Dataset(nc_path)
     ds.set_auto_maskandscale(False)   # decode by hand, exactly as GMT does
     try:
         version = ds.getncattr("version")
-        xraw, xscale, xmin = decode(ds[f"{ISO}_lon"])
-        yraw, yscale, ymin = decode(ds[f"{ISO}_lat"])
+        xraw, xscale, xmin = decode(ds[f"{iso}_lon"])
+        yraw, yscale, ymin = decode(ds[f"{iso}_lat"])
     finally:
         ds.close()
     if len(xraw) != len(yraw):
-        sys.exit(f"{nc_path}: {ISO}_lon has {len(xraw)} values but {ISO}_lat {len(yraw)}")
+        sys.exit(f"{nc_path}: {iso}_lon has {len(xraw)} values but {iso}_lat {len(yraw)}")
     rings, current = [], None
     for xv, yv in zip(xraw, yraw):
         if xv == SEGMENT_MARK:
@@ -55,7 +55,7 @@ def segments(nc_path):
             rings.append(current)
             continue
         if current is None:
-            sys.exit(f"{nc_path}: {ISO}_lon does not start with the segment mark {SEGMENT_MARK}")
+            sys.exit(f"{nc_path}: {iso}_lon does not start with the segment mark {SEGMENT_MARK}")
         current.append((xv / xscale + xmin, yv / yscale + ymin))
     return version, len(xraw), rings
 

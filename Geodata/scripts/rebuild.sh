@@ -3,6 +3,7 @@
 #   Geodata/mali/boundary.geojson                 DCW outline       (Debian gmt-dcw)
 #   Geodata/mali/regions.geojson                  9 admin-1 regions (Debian qgis-common, Natural Earth)
 #   Geodata/mali/samples/incidents-2024-2025.csv  copy of ../shared/seed/incidents-2024-2025.csv
+#   Geodata/africa/outline.geojson                Africa's DCW outline, simplified (benchmarks only)
 # Every file is written deterministically: running it twice gives identical bytes.
 #
 # Usage: Geodata/scripts/rebuild.sh [--check]
@@ -24,6 +25,7 @@ venv="${REGIONRISK_GEODATA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/regionrisk/geod
 python="${PYTHON:-python3}"
 
 dcw=/usr/share/gmt-dcw/dcw-gmt.nc
+dcw_countries=/usr/share/gmt-dcw/dcw-countries.txt
 gpkg=/usr/share/qgis/resources/data/world_map.gpkg
 seed="$shared/seed/incidents-2024-2025.csv"
 geonames="$shared/geodata/mali/geonames-ML.txt"
@@ -76,6 +78,11 @@ if [[ -f $geonames ]]; then geonames_arg=(--geonames "$geonames"); fi
 cd "$here"
 echo "== boundary"
 "$py" build_boundary.py "$dcw" "$out/boundary.geojson"
+echo "== africa"
+africa_out="$project/Geodata/africa/outline.geojson"
+if [[ $check -eq 1 ]]; then africa_out="$out/africa-outline.geojson"; fi
+mkdir -p "$(dirname "$africa_out")"
+"$py" build_africa.py "$dcw" "$dcw_countries" "$africa_out"
 echo "== regions"
 "$py" build_regions.py --gpkg "$gpkg" --boundary "$out/boundary.geojson" --out "$out/regions.geojson" "${geonames_arg[@]}"
 echo "== sample"
@@ -92,6 +99,11 @@ fi
 
 if [[ $check -eq 1 ]]; then
   status=0
+  if cmp -s "$out/africa-outline.geojson" "$project/Geodata/africa/outline.geojson"; then
+    echo "same: Geodata/africa/outline.geojson"
+  else
+    echo "DIFFERS: Geodata/africa/outline.geojson" >&2; status=1
+  fi
   for f in boundary.geojson regions.geojson samples/incidents-2024-2025.csv; do
     if cmp -s "$out/$f" "$committed/$f"; then
       echo "same: Geodata/mali/$f"

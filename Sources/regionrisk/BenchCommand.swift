@@ -9,9 +9,14 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Scenarios: Mali's grid at 5, 2 and 1 km; 10k, 100k and 1M synthetic events (the same generator and seed
             as the benchmark suite); quartic 50 km (exact) and Gaussian σ = 50 km (error bound printed). Each is
-            timed from projected events in memory to the finished density array, repeated --repeat times; the
-            median is shown. Peak memory is the process's high-water mark after the scenario. Build with
-            `swift build -c release` for meaningful figures.
+            timed from projected events in memory to the finished density array, after --warmup untimed runs,
+            repeated --repeat times; the median is shown. Peak memory is the scenario's own resident high-water
+            mark (reset before it is prepared, so it includes its grid, mask, events and result), shown beside the
+            grid's own bytes (8 per cell). Mask s is the time to mask the grid's cell centres with the area's
+            outline (scanline). --area africa runs the same scenarios on Africa's embedded DCW outline
+            (continent scale); --peer-grid on the peer harness's grid (Mali's bounding box, every cell), and
+            --events-file reads the event positions from a file instead of the synthetic generator, as
+            Benchmarks/compare-peers.sh does. Build with `swift build -c release` for meaningful figures.
             """)
 
     @Flag(help: "Machine-readable output: one JSON object.")
@@ -32,10 +37,30 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("forecast-events"), help: "Instead: time the forecast's fit (bandwidth selection, EM, standard errors) on this many simulated events over Mali.")
     var forecastEvents: Int?
 
+    @Option(help: "The area whose grid is used: mali (embedded default), africa (embedded DCW outline), or a GeoJSON file.")
+    var area: String = "mali"
+
+    @Flag(name: .customLong("peer-grid"), help: "Use the peer harness's grid (Mali's bounding box, every cell counts) instead of --area.")
+    var peerGrid = false
+
+    @Option(name: .customLong("events-file"), help: "Read event positions from this incident file (ACLED, UCDP, CSV with latitude/longitude, GeoJSON) instead of generating --events synthetic ones.")
+    var eventsFile: String?
+
+    @Option(help: "Untimed runs per scenario before the timed ones.")
+    var warmup: Int = 1
+
+    @Option(name: .customLong("tile-cells"), help: "Also compute each quartic scenario tile by tile (tiles of about N × N cells, each from its halo's events) and report the time per tile and whether the assembled grid equals the untiled one.")
+    var tileCells: Int?
+
     func validate() throws {
         try OptionLimits.check("--repeat", `repeat`, in: 1...1_000)
         if let forecastEvents, forecastEvents < 10 || forecastEvents > 10_000_000 {
             throw ValidationError("--forecast-events must be between 10 and 10000000")
+        }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
+        if let tileCells, tileCells < 1 { throw ValidationError("--tile-cells must be at least 1") }
+        if peerGrid, let bad = try scenarios().first(where: { (5 / $0.cellSizeKm).rounded() != 5 / $0.cellSizeKm }) {
+            throw ValidationError("--peer-grid needs cell sizes that divide 5 km (the harness's snapping); got \(bad.cellSizeKm) km")
         }
         _ = try scenarios()
     }
@@ -55,40 +80,127 @@ struct BenchCommand: ParsableCommand {
         return cells.flatMap { c in counts.flatMap { n in shapes.map { DensityScenario(cellSizeKm: c, events: n, kernel: $0) } } }
     }
 
+    func loadArea() throws -> AreaOfInterest {
+        switch area.lowercased() {
+        case "mali": return try AreaOfInterest.embeddedMali()
+        case "africa": return try AreaOfInterest.embeddedAfrica()
+        default: return try AreaOfInterest.load(from: URL(fileURLWithPath: area))
+        }
+    }
+
+    /// Event positions from --events-file; rows that cannot be read are counted and reported.
+    func loadPositions() throws -> [LonLat]? {
+        guard let eventsFile else { return nil }
+        let url = URL(fileURLWithPath: eventsFile)
+        let read = try IncidentFileReader(latestDate: CivilDate(year: 9999, month: 12, day: 31)).read(url)
+        if !read.rejected.isEmpty {
+            FileHandle.standardError.write(Data("bench: \(eventsFile): \(read.rejected.count) rows not read (first: line \(read.rejected[0].line): \(read.rejected[0].reason))\n".utf8))
+        }
+        guard !read.incidents.isEmpty else { throw ValidationError("--events-file \(eventsFile): no usable events") }
+        return read.incidents.map(\.location)
+    }
+
+    /// Computes the scenario tile by tile, each tile from its halo's events, timing each tile's
+    /// computation (the halo selection is timed apart: a distributed engine does it when it reads).
+    func tileReport(prepared: DensityScenario.Prepared, scenario: DensityScenario, tileCells: Int, untiled: [Double]) throws -> JSONValue {
+        let grid = prepared.grid.spec
+        let tiles = try TiledDensity.plan(grid: grid, kernel: scenario.kernel, bandwidthKm: scenario.bandwidthKm,
+                                          rowsPerTile: tileCells, columnsPerTile: tileCells)
+        var assembled = [Double](repeating: 0, count: grid.cellCount)
+        var tileSeconds: [Double] = [], haloSeconds: [Double] = [], haloEvents: [Double] = []
+        for tile in tiles {
+            var start = DispatchTime.now().uptimeNanoseconds
+            let halo = TiledDensity.events(inHaloOf: tile, from: prepared.events, grid: grid, bandwidthKm: scenario.bandwidthKm)
+            haloSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            haloEvents.append(Double(halo.count))
+            start = DispatchTime.now().uptimeNanoseconds
+            let values = try TiledDensity.compute(tile: tile, events: halo, grid: grid, kernel: scenario.kernel,
+                                                  bandwidthKm: scenario.bandwidthKm)
+            tileSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            TiledDensity.place(values, of: tile, into: &assembled, grid: grid)
+        }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let cellsPerTile = tiles.map { Double($0.cellCount) }
+        return .object([
+            ("count", .number(Double(tiles.count))), ("median_cells", .number(median(cellsPerTile))),
+            ("median_seconds", .number(median(tileSeconds))), ("max_seconds", .number(tileSeconds.max() ?? 0)),
+            ("total_seconds", .number(tileSeconds.reduce(0, +))),
+            ("median_halo_events", .number(median(haloEvents))), ("median_halo_select_seconds", .number(median(haloSeconds))),
+            ("identical_to_untiled", .bool(assembled == untiled)),
+        ])
+    }
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
         logging.bootstrap()
         if let forecastEvents { return try runForecastBenchmark(events: forecastEvents) }
-        let mali = try AreaOfInterest.embeddedMali()
+        let aoi = peerGrid ? nil : try loadArea()
+        let positions = try loadPositions()
+        var scenarios = try scenarios()
+        if let positions {
+            // One scenario per cell size and kernel: the file fixes the events.
+            var seen = Set<String>()
+            scenarios = scenarios.map { DensityScenario(cellSizeKm: $0.cellSizeKm, events: positions.count, kernel: $0.kernel) }
+                .filter { seen.insert("\($0.cellSizeKm) \($0.kernel)").inserted }
+        }
         var rows: [JSONValue] = []
         if !json {
-            print("scenario".padding(toLength: 48, withPad: " ", startingAt: 0) + "   wall s      cells/s     events/s   peak MB  error bound")
+            print("scenario".padding(toLength: 52, withPad: " ", startingAt: 0)
+                  + "   wall s        cells   events/s   mask s   grid MB   peak MB  error bound")
         }
-        for scenario in try scenarios() {
-            let prepared = try scenario.prepare(area: mali)
+        var gridCache: [Double: (grid: AreaGrid, maskSeconds: Double)] = [:]
+        for scenario in scenarios {
+            let resetWorked = MemoryHighWater.reset()
+            let (grid, maskSeconds): (AreaGrid, Double)
+            if let cached = gridCache[scenario.cellSizeKm] {
+                (grid, maskSeconds) = cached
+            } else {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let made = peerGrid ? try AreaGrid.peerHarness(cellSizeKm: scenario.cellSizeKm)
+                    : try AreaGrid.make(area: aoi!, cellSizeKm: scenario.cellSizeKm)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                gridCache = [scenario.cellSizeKm: (made, seconds)]  // one grid alive at a time
+                (grid, maskSeconds) = (made, seconds)
+            }
+            let prepared = try positions.map { try scenario.prepare(grid: grid, positions: $0) } ?? scenario.prepare(grid: grid)
             var times: [Double] = []
             var bound = 0.0
-            for _ in 0..<`repeat` {
+            var tiling: JSONValue = .null
+            for run in 0..<(warmup + `repeat`) {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let result = try scenario.run(prepared)
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if run >= warmup { times.append(seconds) }
                 bound = result.errorBound
+                if run == warmup + `repeat` - 1, let tileCells, scenario.kernel == .quartic {
+                    tiling = try tileReport(prepared: prepared, scenario: scenario, tileCells: tileCells, untiled: result.values)
+                }
             }
             let wall = times.sorted()[times.count / 2]
             let cells = Double(prepared.grid.spec.cellCount)
-            let peakMB = Double(peakResidentMemoryBytes()) / 1_048_576
+            let peakMB = Double(MemoryHighWater.peakBytes()) / 1_048_576
+            let gridMB = cells * 8 / 1_048_576
+            let name = (peerGrid ? "peer grid" : grid.area.name) + " " + scenario.name.split(separator: " ").dropFirst().joined(separator: " ")
             rows.append(.object([
-                ("scenario", .string(scenario.name)), ("cell_km", .number(scenario.cellSizeKm)),
-                ("events", .number(Double(scenario.events))), ("kernel", .string(scenario.kernel.rawValue)),
+                ("scenario", .string(name)), ("area", .string(peerGrid ? "peer-grid" : grid.area.name)),
+                ("cell_km", .number(scenario.cellSizeKm)),
+                ("events", .number(Double(prepared.events.count))), ("kernel", .string(scenario.kernel.rawValue)),
                 ("bandwidth_km", .number(scenario.bandwidthKm)), ("cells", .number(cells)),
+                ("cells_inside", .number(Double(grid.cellsInside))), ("mask_seconds", .number(maskSeconds)),
                 ("wall_seconds", .number(wall)), ("cells_per_second", .number(cells / wall)),
-                ("events_per_second", .number(Double(scenario.events) / wall)), ("peak_memory_mb", .number(peakMB.rounded())),
-                ("error_bound", .number(bound)), ("runs", .array(times.map { .number($0) })),
+                ("events_per_second", .number(Double(prepared.events.count) / wall)),
+                ("grid_mb", .number((gridMB * 10).rounded() / 10)), ("peak_memory_mb", .number(peakMB.rounded())),
+                ("peak_memory_is_scenario_own", .bool(resetWorked)),
+                ("error_bound", .number(bound)), ("tiles", tiling), ("warmup_runs", .number(Double(warmup))), ("runs", .array(times.map { .number($0) })),
             ]))
             if !json {
-                print(scenario.name.padding(toLength: 48, withPad: " ", startingAt: 0)
-                      + String(format: " %8.3f %12.3g %12.3g %9.0f  %.2g", wall, cells / wall, Double(scenario.events) / wall, peakMB, bound))
+                print(name.padding(toLength: 52, withPad: " ", startingAt: 0)
+                      + String(format: " %8.3f %12.0f %10.3g %8.3f %9.0f %9.0f  %.2g", wall, cells, Double(prepared.events.count) / wall,
+                               maskSeconds, gridMB, peakMB, bound))
+                if case let .object(t) = tiling {
+                    print("  tiles: " + t.map { "\($0.0) \($0.1.serialized(pretty: false))" }.joined(separator: ", "))
+                }
             }
         }
         if json {
@@ -99,6 +211,8 @@ struct BenchCommand: ParsableCommand {
                 ("scenarios", .array(rows)),
             ])
             print(doc.serialized(pretty: true))
+        } else if !MemoryHighWater.reset() {
+            print("(peak memory is the process's high-water mark so far: this system cannot reset it per scenario)")
         }
     }
 }

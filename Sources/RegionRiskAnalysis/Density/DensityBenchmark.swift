@@ -38,7 +38,11 @@ public struct DensityScenario: Sendable, Hashable {
     }
 
     public func prepare(area: AreaOfInterest) throws -> Prepared {
-        let grid = try AreaGrid.make(area: area, cellSizeKm: cellSizeKm)
+        try prepare(grid: try AreaGrid.make(area: area, cellSizeKm: cellSizeKm))
+    }
+
+    /// Synthetic events (the generator's fixed seed) projected into `grid`.
+    public func prepare(grid: AreaGrid) throws -> Prepared {
         let incidents = SyntheticIncidents.generate(count: events)
         let xy = try grid.project(incidents.map(\.location))
         return Prepared(grid: grid, events: ProjectedEvents(x: xy.x, y: xy.y))

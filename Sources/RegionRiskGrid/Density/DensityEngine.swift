@@ -24,6 +24,8 @@ public enum DensityError: LocalizedError, Sendable, Equatable {
     case invalidWeight(eventIndex: Int, value: Double)
     case invalidBandwidth(Double)
     case invalidGrid(String)
+    /// Tiles are exact only for the polynomial kernels (quartic, Epanechnikov, uniform).
+    case notTileable(KernelShape)
 
     public var errorDescription: String? {
         switch self {
@@ -37,6 +39,8 @@ public enum DensityError: LocalizedError, Sendable, Equatable {
             return "bandwidth \(h) km is not a positive finite number"
         case let .invalidGrid(why):
             return "invalid grid: \(why)"
+        case let .notTileable(kernel):
+            return "the \(kernel.rawValue) kernel cannot be computed by tiles; use quartic, epanechnikov or uniform, or the whole grid"
         }
     }
 }
@@ -181,126 +185,11 @@ public enum DensityEngine {
     static func polynomialKernelDensity(events: ProjectedEvents, grid: GridSpec, kernel: KernelShape, bandwidthKm: Double,
                                         threads: Int) -> [Double]
     {
-        let h = bandwidthKm * 1000 / grid.cellSizeMeters  // bandwidth in cells
-        let ev = CellUnitEvents(events, grid: grid, reachCells: h)
-        let cols = grid.columns
-        let q = 1 / (h * h)
-        let degree: Int
-        let scale: Double  // the kernel's normalising constant, per km²
-        let hKm2 = bandwidthKm * bandwidthKm
-        switch kernel {
-        case .quartic: degree = 4; scale = 3 / (Double.pi * hKm2)
-        case .epanechnikov: degree = 2; scale = 2 / (Double.pi * hKm2)
-        default: degree = 0; scale = 1 / (Double.pi * hKm2)
-        }
-        let stride = degree + 1
-        // Each event-row polynomial is expanded around the start of a block of columns. Blocks of
-        // 4h keep the offsets small (t ≤ 4h, |β| ≤ 5h), so every term of the expansion stays
-        // within (1 + 25)² ≈ 700 of the kernel's peak and rounding stays near 1e-13 of it
-        // (expanding around column 0 would cancel catastrophically on wide grids); most
-        // event-rows then fall in one block.
-        let block = max(8, min(1 << 14, Int((4 * h).rounded(.up))))
-
+        let core = PolynomialKernelCore(kernel: kernel, bandwidthKm: bandwidthKm, grid: grid)
+        let ev = PolynomialKernelCore.Events(events, grid: grid, reachCells: core.h)
         var values = [Double](repeating: 0, count: grid.cellCount)
         values.withUnsafeMutableBufferPointer { out in
-            let outBase = out.baseAddress!
-            ev.col.withUnsafeBufferPointer { ecol in
-                ev.row.withUnsafeBufferPointer { erow in
-                    ev.weight.withUnsafeBufferPointer { ew in
-                        forEachRowBand(rows: grid.rows, threads: threads) { band in
-                            // Difference arrays of polynomial coefficients, interleaved per column.
-                            let diff = UnsafeMutablePointer<Double>.allocate(capacity: (cols + 1) * stride)
-                            diff.initialize(repeating: 0, count: (cols + 1) * stride)
-                            defer { diff.deallocate() }
-                            for r in band {
-                                let rowD = Double(r)
-                                var i = ev.firstIndex(rowAbove: rowD - h)
-                                let n = erow.count
-                                var touched = false
-                                while i < n, erow[i] < rowD + h {
-                                    let dy = rowD - erow[i]
-                                    let a = 1 - dy * dy * q
-                                    if a > 0 {
-                                        let ex = ecol[i]
-                                        let half = h * a.squareRoot()
-                                        var lo = Int((ex - half).rounded(.up))
-                                        var hi = Int((ex + half).rounded(.down))
-                                        // Strict support u < 1, as the reference evaluates it.
-                                        if Double(lo) - ex <= -half { lo += 1 }
-                                        if Double(hi) - ex >= half { hi -= 1 }
-                                        lo = max(lo, 0)
-                                        hi = min(hi, cols - 1)
-                                        if lo <= hi {
-                                            touched = true
-                                            let w = ew[i]
-                                            var bStart = (lo / block) * block
-                                            while bStart <= hi {
-                                                let pLo = max(lo, bStart), pHi = min(hi, bStart + block - 1)
-                                                let beta = Double(bStart) - ex
-                                                let dLo = diff + pLo * stride, dHi = diff + (pHi + 1) * stride
-                                                // A piece that runs to its block's end needs no end
-                                                // marker: the sums restart at the next block.
-                                                let endsInside = pHi < bStart + block - 1
-                                                // (a − q(t+β)²)^k expanded in t: g(t) = g0 + g1·t + g2·t².
-                                                let g0 = a - q * beta * beta, g1 = -2 * q * beta, g2 = -q
-                                                switch degree {
-                                                case 4:
-                                                    let c0 = w * g0 * g0, c1 = w * 2 * g0 * g1
-                                                    let c2 = w * (g1 * g1 + 2 * g0 * g2), c3 = w * 2 * g1 * g2, c4 = w * g2 * g2
-                                                    dLo[0] += c0; dLo[1] += c1; dLo[2] += c2; dLo[3] += c3; dLo[4] += c4
-                                                    if endsInside { dHi[0] -= c0; dHi[1] -= c1; dHi[2] -= c2; dHi[3] -= c3; dHi[4] -= c4 }
-                                                case 2:
-                                                    let c0 = w * g0, c1 = w * g1, c2 = w * g2
-                                                    dLo[0] += c0; dLo[1] += c1; dLo[2] += c2
-                                                    if endsInside { dHi[0] -= c0; dHi[1] -= c1; dHi[2] -= c2 }
-                                                default:
-                                                    dLo[0] += w
-                                                    if endsInside { dHi[0] -= w }
-                                                }
-                                                bStart += block
-                                            }
-                                        }
-                                    }
-                                    i += 1
-                                }
-                                guard touched else { continue }
-                                // Prefix-sum the coefficients and evaluate each cell's polynomial.
-                                let rowOut = outBase + r * cols
-                                var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0, p4 = 0.0
-                                for c in 0..<cols {
-                                    let t = c % block
-                                    if t == 0 {
-                                        // Every piece ends inside its block: restart the sums exactly
-                                        // so rounding residues never carry across blocks.
-                                        p0 = 0; p1 = 0; p2 = 0; p3 = 0; p4 = 0
-                                    }
-                                    let d = diff + c * stride
-                                    let td = Double(t)
-                                    var v: Double
-                                    switch degree {
-                                    case 4:
-                                        p0 += d[0]; p1 += d[1]; p2 += d[2]; p3 += d[3]; p4 += d[4]
-                                        d[0] = 0; d[1] = 0; d[2] = 0; d[3] = 0; d[4] = 0
-                                        v = p0 + td * (p1 + td * (p2 + td * (p3 + td * p4)))
-                                    case 2:
-                                        p0 += d[0]; p1 += d[1]; p2 += d[2]
-                                        d[0] = 0; d[1] = 0; d[2] = 0
-                                        v = p0 + td * (p1 + td * p2)
-                                    default:
-                                        p0 += d[0]
-                                        d[0] = 0
-                                        v = p0
-                                    }
-                                    // The exact sum is ≥ 0; rounding can leave −1e-17 where it is 0.
-                                    rowOut[c] = v > 0 ? v * scale : 0
-                                }
-                                let tail = diff + cols * stride
-                                for k in 0..<stride { tail[k] = 0 }
-                            }
-                        }
-                    }
-                }
-            }
+            core.evaluate(ev, rows: 0..<grid.rows, columns: 0..<grid.columns, threads: threads, into: out)
         }
         return values
     }

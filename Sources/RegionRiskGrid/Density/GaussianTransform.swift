@@ -16,8 +16,10 @@ import RegionRiskBase
 ///
 /// Error: with |δ| ≤ b = L/(2σ), the per-axis Taylor remainder is at most
 /// ε = max_a (ab)ᴷ/K!·e^{−(a−b)²/2}; the 2-D kernel is off by at most 2ε + ε², and contributions
-/// beyond ρσ (ρ = 8) are dropped (≤ e^{−ρ²/2}). The returned bound is
-/// Σw·(2ε + ε² + e^{−ρ²/2})/(2πσ²) events/km², at every cell. K is chosen so that ε ≤ 1e-11.
+/// beyond ρσ are dropped (≤ e^{−ρ²/2}). The returned bound is Σw·(2ε + ε² + e^{−ρ²/2})/(2πσ²)
+/// events/km², at every cell. ρ (≤ 8) and K are chosen from the data so that the bound is at
+/// most 5e-7 of a proven lower bound on the peak (`accuracyPlan`), and never tighter than
+/// ρ = 8, ε = 1e-11.
 enum GaussianTransform {
     /// Truncation radius in σ: e^{−32} ≈ 1.3e-14 of the kernel's peak is dropped.
     static let cutoffSigmas = 8.0
@@ -40,16 +42,18 @@ enum GaussianTransform {
             let truncation = events.weights.reduce(0, +) * exp(-0.5 * cutoffSigmas * cutoffSigmas) * norm
             return (direct(events: events, grid: grid, sigmaKm: sigmaKm, threads: threads), truncation)
         }
-        let terms = taylorTerms(halfSpacingSigmas: b, reachSigmas: cutoffSigmas + b)
-        let eps = remainderBound(terms: terms, halfSpacingSigmas: b, reachSigmas: cutoffSigmas + b)
-        let totalWeight = events.weights.reduce(0, +)
-        let errorBound = totalWeight * (2 * eps + eps * eps + exp(-0.5 * cutoffSigmas * cutoffSigmas)) * norm
-
-        // Lattice nodes n·L covering every cell ± reach.
+        // Lattice nodes n·L covering every cell ± the widest reach (ρ = 8).
         let reachNodes = Int((reach / Double(lattice)).rounded(.up)) + 1
         let n0 = -reachNodes, n1 = (cols - 1) / lattice + reachNodes + 1
         let m0 = -reachNodes, m1 = (rows - 1) / lattice + reachNodes + 1
         let nx = n1 - n0 + 1, ny = m1 - m0 + 1
+        let totalWeight = events.weights.reduce(0, +)
+        let accuracy = accuracyPlan(events: events, grid: grid, sigma: sigma, lattice: lattice, nodes: (n0, n1, m0, m1),
+                                    totalWeight: totalWeight)
+        let rho = accuracy.cutoffSigmas
+        let terms = taylorTerms(halfSpacingSigmas: b, reachSigmas: rho + b, tolerance: accuracy.taylorTolerance)
+        let eps = remainderBound(terms: terms, halfSpacingSigmas: b, reachSigmas: rho + b)
+        let errorBound = totalWeight * (2 * eps + eps * eps + exp(-0.5 * rho * rho)) * norm
         let kk = terms * terms
         let span = Int((reach + Double(lattice) / 2).rounded(.up))
         let tableWidth = 2 * span + 1
@@ -140,28 +144,41 @@ enum GaussianTransform {
             }
         }
 
-        // 2b. Along y: value[r][c] = Σₗ Σₘ φₗ(r − mL)·partial[l][m][c].
+        // 2b. Along y: value[r][c] = Σₘ Σₗ φₗ(r − mL)·partial[l][m][c], per cell in the same (m, l)
+        // order as a row-by-row sum, but blocked: a band of L rows × a chunk of columns reads
+        // each source chunk once for the whole band (from L1) instead of once per row.
         var values = [Double](repeating: 0, count: grid.cellCount)
+        let chunk = 256
+        let bandRows = lattice
+        let nBands = (rows + bandRows - 1) / bandRows, nChunks = (cols + chunk - 1) / chunk
         values.withUnsafeMutableBufferPointer { out in
             let outBase = out.baseAddress!
             partial.withUnsafeBufferPointer { partialBuf in
                 phi.withUnsafeBufferPointer { phiBuf in
-                    DensityEngine.forEachRowBand(rows: rows, threads: threads) { band in
-                        for r in band {
-                            let dest = outBase + r * cols
-                            let mLo = max(m0, Int((Double(r - span) / Double(lattice)).rounded(.up)))
-                            let mHi = min(m1, Int((Double(r + span) / Double(lattice)).rounded(.down)))
-                            guard mLo <= mHi else { continue }
+                    let pBase = partialBuf.baseAddress!, phiBase = phiBuf.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: nBands * nChunks) { job in
+                        let r0 = (job / nChunks) * bandRows, r1 = min(rows, r0 + bandRows)
+                        let c0 = (job % nChunks) * chunk, width = min(cols, c0 + chunk) - c0
+                        let mLo = max(m0, Int((Double(r0 - span) / Double(lattice)).rounded(.up)))
+                        let mHi = min(m1, Int((Double(r1 - 1 + span) / Double(lattice)).rounded(.down)))
+                        if mLo <= mHi {
                             for m in mLo...mHi where rowOccupied[m - m0] {
-                                let d = r - m * lattice
                                 for l in 0..<terms {
-                                    let f = phiBuf[l * tableWidth + d + span]
-                                    if f == 0 { continue }
-                                    let src = partialBuf.baseAddress! + (l * ny + (m - m0)) * cols
-                                    for c in 0..<cols { dest[c] += f * src[c] }
+                                    let src = pBase + (l * ny + (m - m0)) * cols + c0
+                                    for r in r0..<r1 {
+                                        let d = r - m * lattice
+                                        guard d >= -span, d <= span else { continue }
+                                        let f = phiBase[l * tableWidth + d + span]
+                                        if f == 0 { continue }
+                                        let dest = outBase + r * cols + c0
+                                        for c in 0..<width { dest[c] += f * src[c] }
+                                    }
                                 }
                             }
-                            for c in 0..<cols {
+                        }
+                        for r in r0..<r1 {
+                            let dest = outBase + r * cols + c0
+                            for c in 0..<width {
                                 let v = dest[c] * norm
                                 dest[c] = v > 0 ? v : 0
                             }
@@ -174,10 +191,55 @@ enum GaussianTransform {
     }
 
     /// Smallest K with remainderBound ≤ taylorTolerance.
-    static func taylorTerms(halfSpacingSigmas b: Double, reachSigmas: Double) -> Int {
+    static func taylorTerms(halfSpacingSigmas b: Double, reachSigmas: Double, tolerance: Double = taylorTolerance) -> Int {
         var k = 2
-        while k < 40, remainderBound(terms: k, halfSpacingSigmas: b, reachSigmas: reachSigmas) > taylorTolerance { k += 1 }
+        while k < 40, remainderBound(terms: k, halfSpacingSigmas: b, reachSigmas: reachSigmas) > tolerance { k += 1 }
         return k
+    }
+
+    /// The error budget, relative to the peak: the bound returned is at most this fraction of
+    /// a proven lower bound on the grid's peak (so at most 5e-7 of the peak itself).
+    static let peakRelativeTolerance = 5e-7
+
+    /// Truncation radius ρ (σ units) and Taylor tolerance ε such that
+    /// Σw·(2ε + ε² + e^{−ρ²/2})/(2πσ²) ≤ `peakRelativeTolerance` × (a lower bound on the peak),
+    /// never looser than needed and never tighter than ρ = 8, ε = 1e-11.
+    ///
+    /// The lower bound: the events of one lattice node lie within L/√2 of the node, and an
+    /// interior node is a cell centre, so that cell's density is at least
+    /// W_node·e^{−D²/2σ²}/(2πσ²), D = L/√2 plus the node's distance to the nearest cell centre.
+    static func accuracyPlan(events: ProjectedEvents, grid: GridSpec, sigma: Double, lattice: Int,
+                             nodes: (n0: Int, n1: Int, m0: Int, m1: Int), totalWeight: Double)
+        -> (cutoffSigmas: Double, taylorTolerance: Double)
+    {
+        guard totalWeight > 0 else { return (cutoffSigmas, taylorTolerance) }
+        let nx = nodes.n1 - nodes.n0 + 1, ny = nodes.m1 - nodes.m0 + 1
+        var nodeWeight = [Double](repeating: 0, count: nx * ny)
+        let cs = grid.cellSizeMeters, L = Double(lattice)
+        for i in 0..<events.count where events.weights[i] > 0 {
+            let ex = (events.x[i] - grid.westX) / cs - 0.5
+            let ey = (grid.northY - events.y[i]) / cs - 0.5
+            let n = Int((ex / L).rounded()), m = Int((ey / L).rounded())
+            guard n >= nodes.n0, n <= nodes.n1, m >= nodes.m0, m <= nodes.m1 else { continue }
+            nodeWeight[(m - nodes.m0) * nx + (n - nodes.n0)] += events.weights[i]
+        }
+        var best = 0.0
+        for m in nodes.m0...nodes.m1 {
+            for n in nodes.n0...nodes.n1 {
+                let w = nodeWeight[(m - nodes.m0) * nx + (n - nodes.n0)]
+                guard w > best else { continue }
+                let dx = Double(n * lattice - min(max(n * lattice, 0), grid.columns - 1))
+                let dy = Double(m * lattice - min(max(m * lattice, 0), grid.rows - 1))
+                let reachCells = (dx * dx + dy * dy).squareRoot() + L / 2.squareRoot()
+                best = max(best, w * exp(-0.5 * reachCells * reachCells / (sigma * sigma)))
+            }
+        }
+        let budget = peakRelativeTolerance * best / totalWeight  // of Σw/(2πσ²)
+        guard budget > 0 else { return (cutoffSigmas, taylorTolerance) }
+        // Half of the budget to truncation, half to the series (2ε + ε² ≤ budget/2).
+        let rho = min(cutoffSigmas, (-2 * log(budget / 2)).squareRoot())
+        let eps = max(taylorTolerance, budget / 4.5)
+        return (rho, eps)
     }
 
     /// max over a ∈ [0, reach] of (ab)ᴷ/K!·e^{−(a−b)²/2} (a fine scan; the function is smooth and unimodal).
