@@ -5,6 +5,7 @@
 #                                    (--static-swift-stdlib); links only Debian's libproj,
 #                                    libgeos and libsqlite3 dynamically
 #   PREFIX/share/regionrisk/mali/    the embedded Mali data (boundary, regions, gazetteer, sample)
+#   PREFIX/share/regionrisk/africa/  Africa's outline, for continent-scale benchmarks
 # The binary finds its data in $REGIONRISK_GEODATA, else beside itself (a build folder), else
 # in ../share/regionrisk from its own folder.
 #
@@ -27,12 +28,15 @@ bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-instal
 mkdir -p "$prefix/bin" "$prefix/share/regionrisk"
 install -m 0755 "$bin/regionrisk" "$prefix/bin/regionrisk.new"
 mv -f "$prefix/bin/regionrisk.new" "$prefix/bin/regionrisk"
-# The data replace the previous copy whole: staged beside it, then swapped in.
-stage="$prefix/share/regionrisk/.mali.new"
-rm -rf "$stage"
-cp -R Geodata/mali "$stage"
-rm -rf "$prefix/share/regionrisk/mali.old"
-if [[ -d "$prefix/share/regionrisk/mali" ]]; then mv "$prefix/share/regionrisk/mali" "$prefix/share/regionrisk/mali.old"; fi
-mv "$stage" "$prefix/share/regionrisk/mali"
-rm -rf "$prefix/share/regionrisk/mali.old"
-echo "installed $prefix/bin/regionrisk and $prefix/share/regionrisk/mali"
+# Each data set (mali/, africa/) replaces its previous copy whole: staged beside it, then swapped in.
+share="$prefix/share/regionrisk"
+for set in Geodata/*/; do
+  name="$(basename "$set")"
+  [[ "$name" == scripts ]] && continue
+  rm -rf "$share/.$name.new" "$share/$name.old"
+  cp -R "Geodata/$name" "$share/.$name.new"
+  if [[ -d "$share/$name" ]]; then mv "$share/$name" "$share/$name.old"; fi
+  mv "$share/.$name.new" "$share/$name"
+  rm -rf "$share/$name.old"
+done
+echo "installed $prefix/bin/regionrisk and $share/{$(cd "$share" && ls -d */ | tr -d / | paste -sd, -)}"
