@@ -31,14 +31,15 @@ enum PlaceNameNormalizer {
         return (kept.isEmpty ? words : kept).joined(separator: " ")
     }
 
-    /// The keys a name is indexed under: full, core, and — for names with apostrophes — the
-    /// spelling with them removed ("N'Tossoni" is also "ntossoni").
+    /// The keys a name is indexed under: full, core, and — for names of several words — the
+    /// spelling run together ("N'Tossoni" is also "ntossoni", "In-Ekar" and "I-n-Ekar" are
+    /// "inekar", as Tamasheq names are written both ways).
     static func indexKeys(_ name: String) -> (full: String, core: String, joined: String?) {
         let full = fullKey(name)
         let core = coreKey(words: full.split(separator: " ").map(String.init))
         var joined: String?
-        if name.unicodeScalars.contains(where: isApostrophe) {
-            let j = fold(name, apostrophesJoin: true)
+        if full.contains(" ") {
+            let j = full.replacingOccurrences(of: " ", with: "")
             if j != full { joined = j }
         }
         return (full, core, joined)

@@ -24,7 +24,7 @@ struct AreaOptions: ParsableArguments {
     func namer(for area: AreaOfInterest) throws -> RegionNamer {
         let gazetteer = try Gazetteer.standard(importedIn: Gazetteer.dataDirectory().appendingPathComponent("gazetteers", isDirectory: true))
         return GazetteerRegionNamer(adminRegions: try loadRegions(for: area), gazetteer: gazetteer,
-                                    notable: Set(try Gazetteer.embeddedMali().places.map(\.geonameID)))
+                                    notable: try Gazetteer.notableMaliPlaceIDs())
     }
 
     func loadArea() throws -> AreaOfInterest {
