@@ -79,13 +79,15 @@ public final class Gazetteer: Sendable {
 
     // MARK: Embedded default
 
-    private static let embedded: Result<Gazetteer, Error> = Result {
+    private static let embedded: Result<Gazetteer, Error> = Result { try loadEmbeddedMali(cacheDirectory: cacheDirectory()) }
+
+    /// Loads the embedded Mali gazetteer afresh (`embeddedMali()` loads it once per process):
+    /// through a binary cache in `cacheDirectory`, or parsed and indexed when that is nil.
+    /// Indexing 18k places takes a few hundred milliseconds; the cache reloads them in a few,
+    /// and a cache that cannot be written only costs the next run that time again.
+    public static func loadEmbeddedMali(cacheDirectory: URL?) throws -> Gazetteer {
         let url = EmbeddedGeodata.url("gazetteer/ML-gazetteer.tsv")
-        // Indexing 18k places takes a few hundred milliseconds; the binary cache reloads them in
-        // a few. A cache that cannot be written only costs the next run that time again.
-        return try loadCached(url, cacheDirectory: cacheDirectory()) {
-            try CompactGazetteerFile.read(url, source: embeddedSource)
-        }
+        return try loadCached(url, cacheDirectory: cacheDirectory) { try CompactGazetteerFile.read(url, source: embeddedSource) }
     }
 
     /// Where caches go: `$REGIONRISK_DATA_DIR/cache` when that is set (tests, sandboxes), else

@@ -144,6 +144,9 @@ extension Gazetteer: PlaceNameResolver {
     /// Score weights; see `GeocodeResult` for how they become a confidence.
     enum Weight {
         static let exact = 1.0, alternate = 0.96, normalised = 0.92
+        /// Same phonetic key (see `PlaceNameNormalizer.phoneticKey`): below any exact spelling,
+        /// above any fuzzy one.
+        static let phonetic = 0.86
         /// Fuzzy evidence: 0.80 for one edit, 0.15 less per further edit, and up to 0.05 less
         /// as the edits make up more of the name.
         static let fuzzyOneEdit = 0.80, fuzzyPerEdit = 0.15, fuzzySimilarity = 0.05
@@ -392,11 +395,13 @@ extension Gazetteer: PlaceNameResolver {
                                    evidence: Self.evidence(p.kind)))
             }
         }
-        for variant in [keys.core, keys.joined].compactMap({ $0 }) where variant != keys.full {
-            guard let k = index.lookup(variant) else { continue }
+        let phonetic = PlaceNameNormalizer.phoneticKey(fullKey: keys.full)
+        for (variant, evidence) in [(keys.core, Weight.normalised), (keys.joined, Weight.normalised), (phonetic, Weight.phonetic)]
+        where variant != nil && variant != keys.full {
+            guard let variant, let k = index.lookup(variant) else { continue }
             for p in index.postings(ofKey: k) {
                 consider(Candidate(place: p.place, kind: .normalised, nameOrdinal: p.nameOrdinal, distance: 0,
-                                   evidence: Weight.normalised))
+                                   evidence: evidence))
             }
         }
         if allowFuzzy {

@@ -45,6 +45,31 @@ enum PlaceNameNormalizer {
         return (full, core, joined)
     }
 
+    /// A spelling-insensitive key for names transliterated from Bambara, Fulfulde, Songhay and
+    /// Tamasheq, which French and English writers spell differently: run together, dj → j,
+    /// sh → ch, ou and w → u, y → i, c, q and qu → k, ph → f, doubled letters single
+    /// ("Djénné"/"Jenne", "Kouloumbo"/"Kulumbo", "Dyalakoro"/"Dialakoro", "Coba"/"Koba").
+    /// nil when it equals the full key.
+    static func phoneticKey(fullKey full: String) -> String? {
+        var t = Array(full.utf8.filter { $0 != 0x20 })
+        func replace(_ from: String, _ to: String) {
+            let f = Array(from.utf8), r = Array(to.utf8)
+            var out: [UInt8] = [], i = 0
+            out.reserveCapacity(t.count)
+            while i < t.count {
+                if i + f.count <= t.count, t[i..<i + f.count].elementsEqual(f) { out += r; i += f.count } else { out.append(t[i]); i += 1 }
+            }
+            t = out
+        }
+        for (from, to) in [("dj", "j"), ("sh", "ch"), ("ph", "f"), ("qu", "k"), ("ou", "u"), ("w", "u"), ("y", "i"), ("c", "k"), ("q", "k")] {
+            replace(from, to)
+        }
+        var collapsed: [UInt8] = []
+        for b in t where collapsed.last != b { collapsed.append(b) }
+        let key = String(decoding: collapsed, as: UTF8.self)
+        return key.isEmpty || key == full ? nil : key
+    }
+
     static func isApostrophe(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x27, 0x60, 0xB4, 0x2018, 0x2019, 0x201B, 0x2032, 0x02BC, 0x02BB: return true
