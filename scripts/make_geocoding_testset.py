@@ -3,7 +3,11 @@
 
 Three parts, one query per line in `in/geocoding-queries.txt` ("name, admin1" as
 `regionrisk geocode --file` reads them) and the truth on the same line number of
-`out/geocoding-truth.tsv` (part, kind, latitude, longitude, geonameid or empty, note):
+`out/geocoding-truth.tsv` (part, kind, latitude, longitude, geonameid or empty, decidable, note).
+`decidable` is 1 when name and region can single the place out at all: a sample row coded to the
+place itself (geo_precision 1), a perturbed place without a namesake in its region, a namesake
+unique in its region; 0 for sample rows coded near a place or to a region (precision 2, 3) and
+for places with a namesake in the same region, where (name, admin1) cannot tell them apart.
 
   sample     the embedded sample's 77 rows: `location` exactly as reported ("Dioura (military
              camp)", "Kobe (~30 km from Gao)") and `admin1` as given (blank for 11 rows), against
@@ -130,7 +134,7 @@ def main():
     with open(SAMPLE, encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
             rows.append((r["location"], r["admin1"], "sample", f"precision{r['geo_precision']}",
-                         float(r["latitude"]), float(r["longitude"]), r["geonameid"], r["event_id"]))
+                         float(r["latitude"]), float(r["longitude"]), r["geonameid"], int(r["geo_precision"] == "1"), r["event_id"]))
 
     # Perturbed: mostly settlements, as conflict data is; some camps, localities and wells.
     pool = [p for p in places if p["admin1"] in REGION_NAMES]
@@ -157,7 +161,7 @@ def main():
             if fold(q).lower() in by_name:  # "Kala Est" is a village of its own: not a qualifier
                 kind, q = "as_written", p["name"]
         same = sum(1 for o in by_name.get(fold(p["name"]).lower(), []) if o["admin1"] == p["admin1"] and o["id"] != p["id"])
-        rows.append((q, hint_for(p, rng), "perturbed", kind, p["lat"], p["lon"], str(p["id"]),
+        rows.append((q, hint_for(p, rng), "perturbed", kind, p["lat"], p["lon"], str(p["id"]), int(same == 0),
                      f"{p['fclass']}.{p['fcode']} {p['name']}; {same} namesakes in its region"))
 
     # Namesakes: a name in several regions, unique in the one hinted.
@@ -172,18 +176,19 @@ def main():
             groups.append((key, unique))
     for key, unique in rng.sample(groups, NAMESAKES):
         p = rng.choice(unique)
-        rows.append((p["name"], hint_for(p, rng), "namesakes", "namesake", p["lat"], p["lon"], str(p["id"]),
+        rows.append((p["name"], hint_for(p, rng), "namesakes", "namesake", p["lat"], p["lon"], str(p["id"]), 1,
                      f"{len(by_name[key])} places named so"))
 
     os.makedirs(os.path.join(FIX, "in"), exist_ok=True)
     os.makedirs(os.path.join(FIX, "out"), exist_ok=True)
     with open(os.path.join(FIX, "in", "geocoding-queries.txt"), "w", encoding="utf-8", newline="\n") as q, \
             open(os.path.join(FIX, "out", "geocoding-truth.tsv"), "w", encoding="utf-8", newline="\n") as t:
-        t.write("line\tpart\tkind\tlatitude\tlongitude\tgeonameid\tnote\n")
-        for n, (query, admin1, part, kind, lat, lon, gid, note) in enumerate(rows, 1):
+        t.write("line\tpart\tkind\tlatitude\tlongitude\tgeonameid\tdecidable\tnote\n")
+        for n, (query, admin1, part, kind, lat, lon, gid, decidable, note) in enumerate(rows, 1):
             q.write(f"{query}, {admin1}\n" if admin1 else f"{query}\n")
-            t.write(f"{n}\t{part}\t{kind}\t{lat:.5f}\t{lon:.5f}\t{gid}\t{note}\n")
-    print(f"wrote {len(rows)} queries: " + ", ".join(f"{k} {sum(1 for r in rows if r[2] == k)}" for k in ("sample", "perturbed", "namesakes")))
+            t.write(f"{n}\t{part}\t{kind}\t{lat:.5f}\t{lon:.5f}\t{gid}\t{decidable}\t{note}\n")
+    print(f"wrote {len(rows)} queries: " + ", ".join(f"{k} {sum(1 for r in rows if r[2] == k)}" for k in ("sample", "perturbed", "namesakes"))
+          + f"; decidable {sum(r[7] for r in rows)}")
 
 
 if __name__ == "__main__":

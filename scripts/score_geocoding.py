@@ -6,7 +6,8 @@ Usage:
     | python3 scripts/score_geocoding.py Tests/RegionRiskTests/Fixtures/gazetteer/out/geocoding-truth.tsv [--misses]
 
 Prints, per part and overall: answers within 10 km of the truth (an unresolved name counts as a
-miss), and how often answers at confidence >= 0.9 are within 10 km. Distances: haversine on the
+miss), and how often answers at confidence >= 0.9 are within 10 km; "decidable" is the subset whose
+name and region can single the place out (see make_geocoding_testset.py). Distances: haversine on the
 mean Earth sphere (6371.0088 km).
 """
 import json
@@ -37,7 +38,8 @@ def main():
         d = km(lat, lon, m["lat"], m["lon"]) if m else None
         ok = d is not None and d <= 10
         conf = r.get("confidence", 0)
-        for key in (part, "all"):
+        keys = (part, "all") + (("decidable",) if t[6] == "1" else ())
+        for key in keys:
             s = stats.setdefault(key, [0, 0, 0, 0])
             s[0] += 1
             s[1] += ok
@@ -46,8 +48,8 @@ def main():
                 s[3] += ok
         if not ok:
             misses.append(f"  {r['query']!r} -> {m['name'] + ' ' + m.get('admin1', '') if m else 'unresolved'}"
-                          f" {'' if d is None else f'{d:.0f} km'} conf {conf} [{t[2]}; {t[6]}]")
-    for key in ("sample", "perturbed", "namesakes", "all"):
+                          f" {'' if d is None else f'{d:.0f} km'} conf {conf} [{t[2]}; {t[7]}]")
+    for key in ("sample", "perturbed", "namesakes", "all", "decidable"):
         if key in stats:
             n, ok, hi, hi_ok = stats[key]
             print(f"{key:10s} {n:4d} queries  within 10 km {ok:4d} ({100 * ok / n:5.1f}%)  "

@@ -294,7 +294,7 @@ extension Gazetteer: PlaceNameResolver {
             }
             return
         }
-        if let region = regions.match(hint) {
+        if let region = regions.match(hint, allowTypo: index.lookup(PlaceNameNormalizer.fullKey(hint)) == nil) {
             hints.regionKeys = (hints.regionKeys ?? []).union(regions.expanded(region.keys))
             hints.regionCercles.formUnion(regions.cercles(of: region.keys))
             applied.append("region \(region.name)")
@@ -395,7 +395,9 @@ extension Gazetteer: PlaceNameResolver {
                                    evidence: Self.evidence(p.kind)))
             }
         }
-        let phonetic = PlaceNameNormalizer.phoneticKey(fullKey: keys.full)
+        // Phonetic keys of short words collide with common words ("saw" and Sawou): fuzzy
+        // lookups of names of five letters or more only.
+        let phonetic = allowFuzzy && keys.full.utf8.count >= 5 ? PlaceNameNormalizer.phoneticKey(fullKey: keys.full) : nil
         for (variant, evidence) in [(keys.core, Weight.normalised), (keys.joined, Weight.normalised), (phonetic, Weight.phonetic)]
         where variant != nil && variant != keys.full {
             guard let variant, let k = index.lookup(variant) else { continue }

@@ -67,7 +67,9 @@ public struct Place: Sendable, Hashable {
     /// source's code for a newer region the derived one predates (Ménaka within Gao).
     var admin1Keys: [String] {
         var keys = admin1Code.isEmpty ? [] : ["\(countryCode).\(admin1Code)"]
-        if !sourceAdmin1Code.isEmpty, sourceAdmin1Code != "00" { keys.append("\(countryCode).\(sourceAdmin1Code)") }
+        // Only a region newer than the derived one (GeoNames gives those their geonameid as
+        // code); an old code the point disagrees with is GeoNames' mistake, not another level.
+        if sourceAdmin1Code.count > 2 { keys.append("\(countryCode).\(sourceAdmin1Code)") }
         return keys
     }
 

@@ -88,11 +88,14 @@ struct RegionTable: Sendable {
 
     /// The regions a hint names, with a display name; nil when it names none. One typo is
     /// tolerated in hints of five letters or more ("Moptti").
-    func match(_ hint: String) -> (keys: Set<String>, name: String)? {
+    ///
+    /// With `allowTypo` false (the hint is itself a place's name, e.g. "Niono" one letter from
+    /// the Nioro region), only exact region names count.
+    func match(_ hint: String, allowTypo: Bool = true) -> (keys: Set<String>, name: String)? {
         let folded = Self.fold(hint)
         guard !folded.isEmpty else { return nil }
         if let keys = keysByName[folded] { return (keys, display(keys)) }
-        guard folded.utf8.count >= 5 else { return nil }
+        guard allowTypo, folded.utf8.count >= 5 else { return nil }
         let q = Array(folded.utf8)
         let scratch = FuzzyScratch()
         var best: (Set<String>, String)?
