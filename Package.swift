@@ -4,6 +4,43 @@ import PackageDescription
 /// package-benchmark suites, one folder each under Benchmarks/ (run: swift package benchmark).
 let benchmarkSuites = ["GridBenchmarks", "GazetteerBenchmarks", "IngestBenchmarks", "DetectionBenchmarks"]
 
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+/// The pipeline's stages, each a target so that only the intended dependencies compile
+/// (README, "The pipeline in code"): base → geometry → GeoJSON → grid → data → analysis → report.
+/// The density core (RegionRiskGrid) cannot see incidents, the store or the report; no library
+/// target can see the command line.
+let libraryTargets: [Target] = [
+    // Coordinates, civil dates, atomic files, hashing, thread-local slots: no C library, no domain.
+    .target(name: "RegionRiskBase"),
+    // Owners of GEOS and PROJ handles; they speak LonLat and their own types, never GeoJSON.
+    .target(name: "RegionRiskGeometry", dependencies: ["RegionRiskBase", "CPROJ", "CGEOS"]),
+    // The RFC 7946 model, JSON values, and the bridge between GeoJSON and GEOS geometries.
+    .target(name: "RegionRiskGeoJSON", dependencies: ["RegionRiskBase", "RegionRiskGeometry"]),
+    // Equal-area grids, area masks, the exact density core and the statistics: arrays in and out.
+    .target(name: "RegionRiskGrid", dependencies: ["RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGeodata"]),
+    // Incidents and their readers, the gazetteer and geocoder, the SQLite store.
+    .target(
+        name: "RegionRiskData",
+        dependencies: [
+            "RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGeodata", grdb,
+            // The bulk upsert binds rows through SQLite's C API directly, as GRDB's docs allow.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+    // One analysis run (area, grid, windows, projected events); density analyses, change detection.
+    .target(name: "RegionRiskAnalysis", dependencies: ["RegionRiskGrid", "RegionRiskData"]),
+    // Every file writer: GeoJSON, CSV, ASCII grid, HTML/SVG, Markdown, manifest, run history.
+    .target(name: "RegionRiskReport", dependencies: ["RegionRiskAnalysis", logging]),
+    // The umbrella product: re-exports the stages' public API.
+    .target(
+        name: "RegionRisk",
+        dependencies: [
+            "RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGrid",
+            "RegionRiskData", "RegionRiskAnalysis", "RegionRiskReport",
+        ]),
+]
+
 let package = Package(
     name: "RegionRisk",
     platforms: [.macOS(.v13)],
@@ -30,27 +67,19 @@ let package = Package(
             name: "RegionRiskGeodata", path: "Geodata",
             exclude: ["SOURCES.md", "scripts"],
             resources: [.copy("mali")]),
-        .target(
-            name: "RegionRisk",
-            dependencies: [
-                "CPROJ", "CGEOS", "RegionRiskGeodata",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                // The bulk upsert binds rows through SQLite's C API directly, as GRDB's docs allow.
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+    ] + libraryTargets + [
         .executableTarget(
             name: "regionrisk",
             dependencies: [
                 "RegionRisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ]),
         .testTarget(
-            name: "RegionRiskTests", dependencies: ["RegionRisk"],
+            name: "RegionRiskTests", dependencies: libraryTargets.map { .target(name: $0.name) },
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "regionriskTests", dependencies: ["regionrisk"]),
+            name: "regionriskTests", dependencies: ["regionrisk"], exclude: ["Fixtures"]),
     ] + benchmarkSuites.map { suite in
         .executableTarget(
             name: suite,

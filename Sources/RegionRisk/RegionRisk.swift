@@ -1,8 +1,21 @@
 /// RegionRisk: a geospatial region-risk engine.
 ///
-/// The pipeline, one folder per stage: Gazetteer → Events → Grid → Density → Detection → Report.
-/// PROJ/ and GEOS/ hold thin owners of the C libraries' handles; GeoJSON/ the RFC 7946 model.
-public enum RegionRiskVersion {
-    /// The library's version, written into every output's metadata.
-    public static let string = "0.1.0"
-}
+/// This umbrella module re-exports the public API of the pipeline's stages, each its own target
+/// so that only the intended dependencies compile:
+///
+///     RegionRiskBase      coordinates, civil dates, atomic files, hashing, thread-local slots
+///     RegionRiskGeometry  owners of GEOS and PROJ handles (no domain types, no GeoJSON)
+///     RegionRiskGeoJSON   the RFC 7946 model, JSON values, the GeoJSON ↔ GEOS bridge
+///     RegionRiskGrid      equal-area grids, area masks, the exact density core, statistics
+///     RegionRiskData      incidents and their readers, gazetteer and geocoder, the store
+///     RegionRiskAnalysis  one analysis run; density analyses, change detection
+///     RegionRiskReport    every file writer: GeoJSON, CSV, ASCII grid, HTML, Markdown, manifest
+///
+/// `import RegionRisk` gives all of them; a program that needs only one stage imports it alone.
+@_exported import RegionRiskAnalysis
+@_exported import RegionRiskBase
+@_exported import RegionRiskData
+@_exported import RegionRiskGeoJSON
+@_exported import RegionRiskGeometry
+@_exported import RegionRiskGrid
+@_exported import RegionRiskReport

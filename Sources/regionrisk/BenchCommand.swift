@@ -49,7 +49,10 @@ struct BenchCommand: ParsableCommand {
         return cells.flatMap { c in counts.flatMap { n in shapes.map { DensityScenario(cellSizeKm: c, events: n, kernel: $0) } } }
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         let mali = try AreaOfInterest.embeddedMali()
         var rows: [JSONValue] = []
         if !json {

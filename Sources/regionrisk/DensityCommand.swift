@@ -26,7 +26,7 @@ struct DensityCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
-    @OptionGroup var area: AreaOptions
+    @OptionGroup var area: AnalysisAreaOptions
 
     @Option(name: .customLong("cell-km"), help: "Cell size, km.")
     var cellKm: Double = 5
@@ -72,39 +72,38 @@ struct DensityCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        try log.reportingFailure {
-            let started = Date()
-            let areaGrid = try area.makeGrid(cellSizeKm: cellKm, log: log)
-            let loaded = try input.loadIncidents(log: log)
-            let parameters = DensityParameters(cellSizeKm: cellKm, bandwidthKm: bandwidthKm, kernel: kernel,
-                                               weighting: try weighting.eventWeighting())
-            let result = try DensityAnalysis.run(incidents: loaded.incidents, grid: areaGrid, parameters: parameters)
-            for e in result.excluded.prefix(20) {
-                log.warning("event \(e.incident.sourceEventID) left out: \(e.reason)")
-            }
-            if result.excluded.count > 20 { log.warning("… and \(result.excluded.count - 20) more events left out") }
-            let grid = result.grid
-            let url = URL(fileURLWithPath: out)
-            let metadata = RunMetadata.density(result, area: areaGrid, inputs: loaded.fingerprints)
-            switch format {
-            case .geojson:
-                let fc = cells
-                    ? try DensityExport.cellsGeoJSON(grid, metadata: metadata)
-                    : try DensityExport.classesGeoJSON(grid, breaks: breaks.map { DensityClassBreaks(kind: .absolute(try parseBreaks($0))) } ?? .default,
-                                                       metadata: metadata)
-                try AtomicFile.write(fc.serialized(), to: url)
-            case .csv:
-                try AtomicFile.write(try DensityExport.csv(grid), to: url)
-            case .asc:
-                let ascii = try DensityExport.esriASCII(grid)
-                try AtomicFile.write(ascii.prj, to: url.deletingPathExtension().appendingPathExtension("prj"))
-                try AtomicFile.write(ascii.grid, to: url)
-            }
-            log.info(String(format: "%d events (%d outside %@, %d left out) on %d cells of %.3g km in %@; peak %.4g events/km², mass in area %.4g of %.4g; error bound %.2g",
-                            result.eventsUsed, result.eventsOutsideArea, areaGrid.area.name, result.excluded.count,
-                            areaGrid.cellsInside, cellKm, areaGrid.area.name, grid.peak, grid.massInArea, grid.totalWeight, grid.errorBound))
-            log.info("wrote \(url.path) (\(format.rawValue)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        let started = Date()
+        let areaGrid = try area.analysisRun(log: log).grid(cellSizeKm: cellKm)
+        log.info("grid \(areaGrid.spec.columns)×\(areaGrid.spec.rows), \(areaGrid.cellsInside) cells of \(cellKm) km inside, CRS \(areaGrid.spec.crs)")
+        let loaded = try input.loadIncidents(log: log)
+        let parameters = DensityParameters(cellSizeKm: cellKm, bandwidthKm: bandwidthKm, kernel: kernel,
+                                           weighting: try weighting.eventWeighting())
+        let result = try DensityAnalysis.run(incidents: loaded.incidents, grid: areaGrid, parameters: parameters)
+        for e in result.excluded.prefix(20) {
+            log.warning("event \(e.incident.sourceEventID) left out: \(e.reason)")
         }
+        if result.excluded.count > 20 { log.warning("… and \(result.excluded.count - 20) more events left out") }
+        let grid = result.grid
+        let url = URL(fileURLWithPath: out)
+        let metadata = RunMetadata.density(result, area: areaGrid, inputs: loaded.fingerprints)
+        switch format {
+        case .geojson:
+            let fc = cells
+                ? try DensityExport.cellsGeoJSON(grid, metadata: metadata)
+                : try DensityExport.classesGeoJSON(grid, breaks: breaks.map { DensityClassBreaks(kind: .absolute(try parseBreaks($0))) } ?? .default,
+                                                   metadata: metadata)
+            try AtomicFile.write(fc.serialized(), to: url)
+        case .csv:
+            try AtomicFile.write(try DensityExport.csv(grid), to: url)
+        case .asc:
+            let ascii = try DensityExport.esriASCII(grid)
+            try AtomicFile.write(ascii.prj, to: url.deletingPathExtension().appendingPathExtension("prj"))
+            try AtomicFile.write(ascii.grid, to: url)
+        }
+        log.info(String(format: "%d events (%d outside %@, %d left out) on %d cells of %.3g km in %@; peak %.4g events/km², mass in area %.4g of %.4g; error bound %.2g",
+                        result.eventsUsed, result.eventsOutsideArea, areaGrid.area.name, result.excluded.count,
+                        areaGrid.cellsInside, cellKm, areaGrid.area.name, grid.peak, grid.massInArea, grid.totalWeight, grid.errorBound))
+        log.info("wrote \(url.path) (\(format.rawValue)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
 }
 

@@ -40,26 +40,23 @@ struct EventsCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         let query = IncidentQuery(
             since: since.flatMap(CivilDate.init(parsing:)), until: until.flatMap(CivilDate.init(parsing:)),
             bbox: bbox.flatMap(IncidentQuery.BoundingBox.init(parsing:)), admin1: admin1, eventType: eventType, source: source)
-        do {
-            let store = try IncidentStore(path: db ?? IncidentStore.defaultPath(), create: false)
-            if let out {
-                let file = try StreamingAtomicFile(url: URL(fileURLWithPath: out))
-                let n = try store.export(query, format: format) { try file.write($0) }
-                try file.commit()
-                FileHandle.standardError.write(Data("wrote \(n) event\(n == 1 ? "" : "s") to \(out)\n".utf8))
-            } else {
-                let stdout = BufferedStandardOutput()
-                try store.export(query, format: format) { stdout.write($0) }
-                stdout.flush()
-            }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            throw commandFailure(error.localizedDescription, code: 1)
+        let store = try IncidentStore(path: db ?? IncidentStore.defaultPath(), create: false)
+        if let out {
+            let file = try StreamingAtomicFile(url: URL(fileURLWithPath: out))
+            let n = try store.export(query, format: format) { try file.write($0) }
+            try file.commit()
+            Console.standard.info("wrote \(n) event\(n == 1 ? "" : "s") to \(out)")
+        } else {
+            let stdout = BufferedStandardOutput()
+            try store.export(query, format: format) { stdout.write($0) }
+            stdout.flush()
         }
     }
 }

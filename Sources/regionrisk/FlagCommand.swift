@@ -31,7 +31,7 @@ struct FlagCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
-    @OptionGroup var area: AreaOptions
+    @OptionGroup var area: AnalysisAreaOptions
     @OptionGroup var detection: DetectionOptions
 
     @Option(help: "Output GeoJSON file (written atomically).")
@@ -52,33 +52,31 @@ struct FlagCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        try log.reportingFailure {
-            let loaded = try input.loadIncidents(log: log)
-            let aoi = try area.loadArea()
-            log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²")
-            let output: GeoJSONFeatureCollection
-            if detection.method == .ehsa {
-                var p = EmergingHotSpotRunParameters()
-                p.asOf = detection.parameters.asOf
-                p.stepDays = stepDays
-                p.steps = steps
-                p.cellSizeKm = detection.cellKm
-                p.neighborhoodKm = detection.bandwidthKm
-                p.neighborhoodTimeSteps = timeWindowSteps
-                p.alpha = detection.alpha
-                p.falseDiscoveryRateCorrection = !noFDR
-                p.excludeRegionOnlyLocations = !detection.includeRegionOnly
-                let result = try EmergingHotSpotRegions.run(incidents: loaded.incidents, area: aoi, parameters: p,
-                                                            namer: try area.namer(for: aoi))
-                log.info("emerging hot spots, \(steps) steps of \(stepDays) days from \(result.firstDay) to \(result.asOf): \(result.eventsInCube) events in the cube")
-                for (category, cells) in result.categoryCellCounts { log.info("  \(category.rawValue): \(cells) cells") }
-                output = EmergingHotSpotRegions.featureCollection(result, inputs: loaded.fingerprints)
-            } else {
-                output = try detection.run(incidents: loaded.incidents, area: aoi, namer: try area.namer(for: aoi),
-                                           inputs: loaded.fingerprints, log: log).geoJSON
-            }
-            try AtomicFile.write(output.serialized(), to: URL(fileURLWithPath: out))
-            log.info("wrote \(out)")
+        let loaded = try input.loadIncidents(log: log)
+        let run = try area.analysisRun(log: log)
+        let aoi = run.area
+        let output: GeoJSONFeatureCollection
+        if detection.method == .ehsa {
+            var p = EmergingHotSpotRunParameters()
+            p.asOf = detection.parameters.asOf
+            p.stepDays = stepDays
+            p.steps = steps
+            p.cellSizeKm = detection.cellKm
+            p.neighborhoodKm = detection.bandwidthKm
+            p.neighborhoodTimeSteps = timeWindowSteps
+            p.alpha = detection.alpha
+            p.falseDiscoveryRateCorrection = !noFDR
+            p.excludeRegionOnlyLocations = !detection.includeRegionOnly
+            let result = try EmergingHotSpotRegions.run(run, incidents: loaded.incidents, parameters: p,
+                                                        namer: try area.namer(for: aoi))
+            log.info("emerging hot spots, \(steps) steps of \(stepDays) days from \(result.firstDay) to \(result.asOf): \(result.eventsInCube) events in the cube")
+            for (category, cells) in result.categoryCellCounts { log.info("  \(category.rawValue): \(cells) cells") }
+            output = EmergingHotSpotRegions.featureCollection(result, inputs: loaded.fingerprints)
+        } else {
+            output = try detection.run(run, incidents: loaded.incidents, namer: try area.namer(for: aoi),
+                                       inputs: loaded.fingerprints, log: log).geoJSON
         }
+        try AtomicFile.write(output.serialized(), to: URL(fileURLWithPath: out))
+        log.info("wrote \(out)")
     }
 }

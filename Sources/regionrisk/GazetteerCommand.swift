@@ -23,7 +23,10 @@ struct GazetteerCommand: ParsableCommand {
         @Option(name: .customLong("data-dir"), help: ArgumentHelp("RegionRisk's data folder.", valueName: "dir"))
         var dataDirectory: String?
 
+        @OptionGroup var logging: LoggingOptions
+
         func run() throws {
+            logging.bootstrap()
             let options = try GazetteerOptions.parse(dataDirectory.map { ["--data-dir", $0] } ?? [])
             let (gazetteer, target) = try Gazetteer.importDump(URL(fileURLWithPath: file), into: options.importDirectory)
             print("imported \(gazetteer.places.count) places from \(file) into \(target.path)")
@@ -47,7 +50,10 @@ struct GazetteerCommand: ParsableCommand {
             }
         }
 
+        @OptionGroup var logging: LoggingOptions
+
         func run() throws {
+            logging.bootstrap()
             let options = try GazetteerOptions.parse(dataDirectory.map { ["--data-dir", $0] } ?? [])
             let downloads = options.dataDirectoryURL.appendingPathComponent("downloads", isDirectory: true)
             GazetteerOptions.warn("downloading \(try GeoNamesDownload.url(countryCode: countryCode).absoluteString) …")
@@ -62,7 +68,10 @@ struct GazetteerCommand: ParsableCommand {
 
         @OptionGroup var gazetteerOptions: GazetteerOptions
 
+        @OptionGroup var logging: LoggingOptions
+
         func run() throws {
+            logging.bootstrap()
             let gazetteer = try gazetteerOptions.load()
             var counts: [String: Int] = [:]
             for p in gazetteer.places { counts[p.source, default: 0] += 1 }

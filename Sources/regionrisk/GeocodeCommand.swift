@@ -78,7 +78,10 @@ struct GeocodeCommand: ParsableCommand {
         return LonLat(lon: lon, lat: lat)
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         let gazetteer = try gazetteerOptions.load()
         if let textFile {
             let data = try Self.read(textFile)
@@ -103,7 +106,7 @@ struct GeocodeCommand: ParsableCommand {
         let failed = results.filter { !$0.isResolved }.count
         if failed > 0 {
             GazetteerOptions.warn("\(failed) of \(results.count) names not resolved")
-            throw ExitCode(1)
+            throw CommandFailure.result(ExitStatus.failure)
         }
     }
 
@@ -113,7 +116,7 @@ struct GeocodeCommand: ParsableCommand {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             // An unreadable file is a failure (exit 1), not a usage error.
-            throw commandFailure("cannot read \(path): \(error.localizedDescription)", code: 1)
+            throw CommandFailure.failed("cannot read \(path): \(error.localizedDescription)", status: ExitStatus.failure)
         }
     }
 

@@ -42,8 +42,8 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var columnOptions: ColumnOptions
 
-    @Option(help: "Area of interest, a GeoJSON polygon file (default: Mali, embedded). Events outside it are listed, not stored.")
-    var area: String?
+    /// Events outside the area of interest are listed, not stored.
+    @OptionGroup var area: AreaOptions
 
     @Option(name: .customLong("area-tolerance-km"), help: "Events this close to the area's outline count as inside (boundaries at 1:1M are off by up to ~1 km).")
     var areaToleranceKm: Double = 5
@@ -64,7 +64,10 @@ struct IngestCommand: ParsableCommand {
         guard wait >= 0 else { throw ValidationError("--wait must be zero or more seconds") }
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         let input = URL(fileURLWithPath: file)
         let dbPath = db ?? IncidentStore.defaultPath()
         let reader = IncidentFileReader(
@@ -86,22 +89,22 @@ struct IngestCommand: ParsableCommand {
             reporter?.finish()
             try? writeRejects(s, to: rejectsURL)
             printRejected(s, rejectsURL: rejectsURL)
-            throw commandFailure("\(s.rejected.count) row\(s.rejected.count == 1 ? "" : "s") rejected in --strict mode; nothing was stored", code: 3)
+            throw CommandFailure.failed("\(s.rejected.count) row\(s.rejected.count == 1 ? "" : "s") rejected in --strict mode; nothing was stored", status: ExitStatus.newRegionsOrStrictRejects)
         } catch let e as IncidentStoreError {
             reporter?.finish()
-            throw commandFailure(e.localizedDescription, code: e.isBusy ? 75 : 1)
+            throw CommandFailure.failed(e.localizedDescription, status: e.isBusy ? ExitStatus.busy : ExitStatus.failure)
         } catch {
             reporter?.finish()
-            throw commandFailure(error.localizedDescription, code: 1)
+            throw CommandFailure.failed(error.localizedDescription, status: ExitStatus.failure)
         }
 
         print(Self.summaryText(summary, database: dbPath), terminator: "")
         printRejected(summary, rejectsURL: rejectsURL)
         do { try writeRejects(summary, to: rejectsURL) } catch {
-            throw commandFailure("the events were stored, but the rejects file could not be written: \(error.localizedDescription) (choose another place with --rejects PATH)", code: 1)
+            throw CommandFailure.failed("the events were stored, but the rejects file could not be written: \(error.localizedDescription) (choose another place with --rejects PATH)", status: ExitStatus.failure)
         }
         if summary.stored == 0, !summary.rejected.isEmpty {
-            throw commandFailure("no event could be stored: all \(summary.rejected.count) rows were rejected (see \(rejectsURL.path))", code: 1)
+            throw CommandFailure.failed("no event could be stored: all \(summary.rejected.count) rows were rejected (see \(rejectsURL.path))", status: ExitStatus.failure)
         }
     }
 
@@ -115,7 +118,7 @@ struct IngestCommand: ParsableCommand {
     /// The area of interest (`--area`, default the embedded Mali) widened by `--area-tolerance-km`;
     /// events outside it are listed, not stored.
     func areaFilter() throws -> (LonLat) -> Bool {
-        let aoi = try area.map { try AreaOfInterest.load(from: URL(fileURLWithPath: $0)) } ?? AreaOfInterest.embeddedMali()
+        let aoi = try area.loadArea()
         let membership = AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
         return { membership.contains($0) }
     }
@@ -181,12 +184,6 @@ final class ProgressLine {
     }
 }
 
-/// Prints `regionrisk: error: message` on standard error and gives the exit code to throw.
-func commandFailure(_ message: String, code: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("regionrisk: error: \(message)\n".utf8))
-    return ExitCode(code)
-}
-
 /// `regionrisk generate-acled`: writes a synthetic ACLED export (hidden; benchmarks and tests).
 struct GenerateACLEDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -201,12 +198,15 @@ struct GenerateACLEDCommand: ParsableCommand {
     @Option(help: "First event number (ids are MLI<n>).") var firstEvent: Int = 1
     @Option(help: "Output file.") var out: String
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         guard let layout = ACLEDFileGenerator.Layout(rawValue: layout) else {
             throw ValidationError("--layout must be classic or current")
         }
         let generator = ACLEDFileGenerator(
             rows: rows, seed: seed, layout: layout, repeatedActorShare: repeatedActorShare, firstEventNumber: firstEvent)
-        do { try generator.write(to: URL(fileURLWithPath: out)) } catch { throw commandFailure(error.localizedDescription, code: 1) }
+        do { try generator.write(to: URL(fileURLWithPath: out)) } catch { throw CommandFailure.failed(error.localizedDescription, status: ExitStatus.failure) }
     }
 }

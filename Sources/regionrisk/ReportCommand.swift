@@ -25,11 +25,11 @@ struct ReportCommand: ParsableCommand {
             """)
 
     /// Exit status when new regions appeared since the previous run.
-    static let newRegionsExitCode: Int32 = 3
+    static let newRegionsExitCode = ExitStatus.newRegionsOrStrictRejects
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions
-    @OptionGroup var area: AreaOptions
+    @OptionGroup var area: AnalysisAreaOptions
     @OptionGroup var detection: DetectionOptions
 
     @Option(help: "Reports root folder.")
@@ -53,41 +53,39 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        try log.reportingFailure {
-            let started = Date()
-            let folder = try ReportFolder(root: URL(fileURLWithPath: out))
-            try folder.lock(timeoutSeconds: lockTimeout)
-            defer { folder.unlock() }
-            folder.removeStaleStaging()
+        let started = Date()
+        let folder = try ReportFolder(root: URL(fileURLWithPath: out))
+        try folder.lock(timeoutSeconds: lockTimeout)
+        defer { folder.unlock() }
+        folder.removeStaleStaging()
 
-            let loaded = try input.loadIncidents(log: log)
-            let aoi = try area.loadArea()
-            log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²")
-            var request = RiskReportRequest(
-                incidents: loaded.incidents, inputs: loaded.fingerprints, area: aoi, adminRegions: try area.loadRegions(for: aoi),
-                namer: try area.namer(for: aoi), detection: detection.parameters)
-            request.densityCellKm = densityCellKm
-            request.densityBandwidthKm = densityBandwidthKm
-            let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
-            // Runs on a store are remembered in it; otherwise beside the reports.
-            let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }
-            let outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) }
-            progress.finish()
+        let loaded = try input.loadIncidents(log: log)
+        let run = try area.analysisRun(log: log)
+        let aoi = run.area
+        var request = RiskReportRequest(
+            incidents: loaded.incidents, inputs: loaded.fingerprints, analysis: run, adminRegions: try area.loadRegions(for: aoi),
+            namer: try area.namer(for: aoi), detection: detection.parameters)
+        request.densityCellKm = densityCellKm
+        request.densityBandwidthKm = densityBandwidthKm
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
+        // Runs on a store are remembered in it; otherwise beside the reports.
+        let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }
+        let outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) }
+        progress.finish()
 
-            let d = outcome.detection
-            for note in d.notes { log.warning(note) }
-            log.info("as of \(outcome.asOf): \(d.eventsInRecentWindow) events in the last \(d.parameters.recentDays) days, \(d.eventsInBaselineWindow) in the \(d.parameters.baselineDays) before")
-            for r in d.regions where r.category == .new || r.category == .escalating {
-                log.info("\(r.category.rawValue)\(r.significant ? " (significant)" : ""): \(r.summary)")
-            }
-            let since = outcome.previousAsOf.map { "since the run as of \($0)" } ?? "(first run)"
-            log.info("new \(since): \(outcome.newSincePreviousRun.isEmpty ? "none" : outcome.newSincePreviousRun.joined(separator: "; "))")
-            if !outcome.continuing.isEmpty { log.info("continuing: \(outcome.continuing.joined(separator: "; "))") }
-            if !outcome.ended.isEmpty { log.info("ended: \(outcome.ended.joined(separator: "; "))") }
-            let stages = outcome.stageSeconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", ")
-            log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s (\(stages))")
-            if !outcome.newSincePreviousRun.isEmpty { throw ExitCode(Self.newRegionsExitCode) }
+        let d = outcome.detection
+        for note in d.notes { log.warning(note) }
+        log.info("as of \(outcome.asOf): \(d.eventsInRecentWindow) events in the last \(d.parameters.recentDays) days, \(d.eventsInBaselineWindow) in the \(d.parameters.baselineDays) before")
+        for r in d.regions where r.category == .new || r.category == .escalating {
+            log.info("\(r.category.rawValue)\(r.significant ? " (significant)" : ""): \(r.summary)")
         }
+        let since = outcome.previousAsOf.map { "since the run as of \($0)" } ?? "(first run)"
+        log.info("new \(since): \(outcome.newSincePreviousRun.isEmpty ? "none" : outcome.newSincePreviousRun.joined(separator: "; "))")
+        if !outcome.continuing.isEmpty { log.info("continuing: \(outcome.continuing.joined(separator: "; "))") }
+        if !outcome.ended.isEmpty { log.info("ended: \(outcome.ended.joined(separator: "; "))") }
+        let stages = outcome.stageSeconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", ")
+        log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s (\(stages))")
+        if !outcome.newSincePreviousRun.isEmpty { throw CommandFailure.result(Self.newRegionsExitCode) }
     }
 }
 

@@ -81,3 +81,23 @@ final class OtherAreaCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("Squareland"), r.stderr)
     }
 }
+
+/// `--crs` reaches the grid and is recorded; a CRS that is not equal-area is refused.
+final class FlagCRSCLITests: XCTestCase {
+    func testCRSIsRecordedOrRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rr-crs-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("regions.geojson")
+        let crs = "+proj=aea +lat_1=11 +lat_2=24 +lat_0=17 +lon_0=-4 +datum=WGS84 +units=m +type=crs"
+        let ok = try runCLI(["flag", "--as-of", "2025-07-08", "--crs", crs, "--out", out.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any]
+        let recorded = json?["crs"] as? [String: Any]
+        XCTAssertEqual(recorded?["definition"] as? String, crs)
+        XCTAssertEqual(recorded?["name"] as? String, "Albers Equal Area")
+        let mercator = try runCLI(["flag", "--as-of", "2025-07-08", "--crs", "EPSG:3857", "--out", out.path])
+        XCTAssertEqual(mercator.status, 64, mercator.stderr)
+        XCTAssertTrue(mercator.stderr.contains("not equal-area"), mercator.stderr)
+    }
+}

@@ -2,12 +2,22 @@ import ArgumentParser
 import Foundation
 import RegionRisk
 
-/// The area of interest and its projection.
+/// The area of interest, for every command that keeps or analyses incidents of one area.
 struct AreaOptions: ParsableArguments {
     @Option(help: "Area of interest: a GeoJSON file of polygons (default: Mali, embedded).")
     var area: String?
 
-    @Option(help: "Equal-area CRS for the grid, metres (PROJ string or EPSG code). Default: Lambert azimuthal equal-area centred on the area.")
+    func loadArea() throws -> AreaOfInterest {
+        if let area { return try AreaOfInterest.load(from: URL(fileURLWithPath: area)) }
+        return try AreaOfInterest.embeddedMali()
+    }
+}
+
+/// The area, the CRS of the analysis grid and the admin-1 regions: what an analysis run needs.
+struct AnalysisAreaOptions: ParsableArguments {
+    @OptionGroup var areaOptions: AreaOptions
+
+    @Option(help: "Equal-area CRS for the grid, metres (PROJ string or EPSG code), recorded in every output. Default: Lambert azimuthal equal-area centred on the area. Geographic and non-equal-area CRSs are refused.")
     var crs: String?
 
     @Option(help: "Admin-1 regions, a GeoJSON file of polygons with a `name` property, for naming flagged regions and the per-region table (default: Mali's, with the embedded area).")
@@ -27,15 +37,12 @@ struct AreaOptions: ParsableArguments {
                                     notable: try Gazetteer.notableMaliPlaceIDs())
     }
 
-    func loadArea() throws -> AreaOfInterest {
-        if let area { return try AreaOfInterest.load(from: URL(fileURLWithPath: area)) }
-        return try AreaOfInterest.embeddedMali()
-    }
-
-    func makeGrid(cellSizeKm: Double, log: Console) throws -> AreaGrid {
-        let aoi = try loadArea()
-        let grid = try AreaGrid.make(area: aoi, cellSizeKm: cellSizeKm, crs: crs)
-        log.info("area \(aoi.name) (\(aoi.source)): \(grid.cellsInside) cells of \(cellSizeKm) km inside, grid \(grid.spec.columns)×\(grid.spec.rows), CRS \(grid.spec.crs)")
-        return grid
+    /// The command's one analysis run: the area and the CRS of every grid it lays (checked to be
+    /// projected, metric and equal-area over the area).
+    func analysisRun(log: Console) throws -> AnalysisRun {
+        let aoi = try areaOptions.loadArea()
+        let run = try AnalysisRun(area: aoi, crs: crs)
+        log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²; CRS \(run.crsProperties.name)\(run.crsIsCustom ? " (--crs)" : "")")
+        return run
     }
 }

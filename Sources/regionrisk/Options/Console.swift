@@ -10,9 +10,12 @@ struct Console: @unchecked Sendable {
     let logger: Logger
 
     static var standard: Console = Console(logger: Logger(label: "regionrisk"))
+    /// Whether a command has set up logging (the failure path prints plainly before that).
+    private(set) static var isBootstrapped = false
 
     /// Sets up swift-log once per process.
     static func bootstrap(format: Format, quiet: Bool) {
+        isBootstrapped = true
         LoggingSystem.bootstrap { label in
             var h = StderrLogHandler(label: label, format: format)
             h.logLevel = quiet ? .warning : .info

@@ -50,8 +50,8 @@ struct DetectionOptions: ParsableArguments {
         var geoJSON: GeoJSONFeatureCollection
     }
 
-    func run(incidents: [Incident], area: AreaOfInterest, namer: RegionNamer, inputs: [JSONValue], log: Console) throws -> Outcome {
-        let result = try ChangeDetector.run(incidents: incidents, area: area, parameters: parameters, namer: namer)
+    func run(_ analysis: AnalysisRun, incidents: [Incident], namer: RegionNamer, inputs: [JSONValue], log: Console) throws -> Outcome {
+        let result = try ChangeDetector.run(analysis, incidents: incidents, parameters: parameters, namer: namer)
         for note in result.notes { log.warning(note) }
         log.info("as of \(result.asOf): \(result.eventsInRecentWindow) events in the last \(recentDays) days, \(result.eventsInBaselineWindow) in the \(baselineDays) before; \(result.cellsTested) cells tested")
         for r in result.regions where r.category != .persistent {

@@ -39,7 +39,7 @@ struct EventInputOptions: ParsableArguments {
             return Loaded(incidents: incidents,
                           fingerprints: [["store": .string(db), "events": .number(Double(incidents.count))]])
         }
-        let url = events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
+        let url = try events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
         if events == nil { log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)") }
         let reader = IncidentFileReader(format: inputFormat, columns: columnOptions.columns, resolver: IngestCommand.placeNameResolver)
         let result = try reader.read(url)

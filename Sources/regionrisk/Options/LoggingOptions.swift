@@ -13,14 +13,3 @@ struct LoggingOptions: ParsableArguments {
 }
 
 extension Console.Format: ExpressibleByArgument {}
-
-extension Console {
-    /// Runs a command body; a failure is logged (so it lands in JSON logs too) and becomes exit
-    /// status 1. Exit codes thrown on purpose pass through.
-    func reportingFailure(_ body: () throws -> Void) throws {
-        do { try body() } catch let code as ExitCode { throw code } catch {
-            self.error(error.localizedDescription)
-            throw ExitCode.failure
-        }
-    }
-}

@@ -1,5 +1,9 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 final class DensityAnalysisTests: XCTestCase {
     /// Density in the LAEA grid against an independent computation on the ellipsoid: PROJ's

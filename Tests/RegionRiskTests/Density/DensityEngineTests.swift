@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGrid
 
 /// The fast density methods against the all-pairs reference (every event × every cell centre).
 final class DensityEngineTests: XCTestCase {

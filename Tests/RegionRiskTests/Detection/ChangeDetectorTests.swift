@@ -1,5 +1,10 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGrid
+@testable import RegionRiskReport
 
 /// The scenario the product exists for: a quiet west, a busy centre, then a burst near Kayes.
 final class ChangeDetectorTests: XCTestCase {

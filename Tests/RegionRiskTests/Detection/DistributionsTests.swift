@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskGrid
 
 final class DistributionsTests: XCTestCase {
     func testNormalTailsMatchScipyIncludingFarTails() throws {

@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskGrid
 
 final class EmergingHotSpotTests: XCTestCase {
     // MARK: Space-time Gi* and trends against esda + pymannkendall

@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
 
 final class GazetteerRegionNamerTests: XCTestCase {
     /// A box around Kayes and Diboli. With the full GeoNames dump (thousands of population-0

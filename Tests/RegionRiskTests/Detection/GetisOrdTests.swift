@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGrid
 
 final class GetisOrdTests: XCTestCase {
     func testPointsMatchEsdaGLocalStar() throws {

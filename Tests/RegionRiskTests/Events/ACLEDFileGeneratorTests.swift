@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
+@testable import RegionRiskData
 
-@testable import RegionRisk
 
 final class ACLEDFileGeneratorTests: XCTestCase {
     private var dir: URL!

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
 
-@testable import RegionRisk
 
 final class CSVReaderTests: XCTestCase {
     private func records(_ url: URL, chunkSize: Int = 1 << 20) throws -> [(line: Int, fields: [String])] {

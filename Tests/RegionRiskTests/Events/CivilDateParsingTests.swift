@@ -1,6 +1,6 @@
 import XCTest
+@testable import RegionRiskBase
 
-@testable import RegionRisk
 
 final class CivilDateParsingTests: XCTestCase {
     private func parse(_ s: String) -> CivilDate.ParseOutcome { CivilDate.parse(utf8: Array(s.utf8)) }

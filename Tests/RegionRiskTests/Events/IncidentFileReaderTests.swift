@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
-@testable import RegionRisk
 
 /// A gazetteer stand-in: "Testville" is a confident match, "Twintown" an ambiguous weak one.
 struct TestResolver: PlaceNameResolver {

@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
 /// Rows without coordinates placed by the embedded gazetteer with every hint the row gives
 /// (admin1, admin2, the event's text), or rejected with the reason: never stored at a guess.

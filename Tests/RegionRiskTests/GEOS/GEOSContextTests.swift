@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskGeometry
 
 final class GEOSContextTests: XCTestCase {
     func testParseErrorCarriesGEOSMessage() {

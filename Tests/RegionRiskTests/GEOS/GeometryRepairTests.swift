@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGeometry
 
 final class GeometryRepairTests: XCTestCase {
     func testValidAreaIsReturnedAsIs() throws {

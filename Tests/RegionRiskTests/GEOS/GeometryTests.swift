@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskGeometry
 
 final class GeometryTests: XCTestCase {
     /// Fixtures/geos/in/shapes.geojson: one feature per geometry type with its hand-computed area.

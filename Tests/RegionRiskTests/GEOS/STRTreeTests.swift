@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskGeometry
 
 final class STRTreeTests: XCTestCase {
     /// Deterministic pseudo-random numbers in [0, 1) (an LCG: enough for test coordinates).

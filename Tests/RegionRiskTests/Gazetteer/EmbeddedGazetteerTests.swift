@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
 /// The embedded Mali default and the table of places from the July 2025 reporting.
 final class EmbeddedGazetteerTests: XCTestCase {

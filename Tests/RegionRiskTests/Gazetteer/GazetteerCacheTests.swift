@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskData
 
 final class GazetteerCacheTests: XCTestCase {
     func copyOfSyntheticDump(in dir: URL) throws -> URL {

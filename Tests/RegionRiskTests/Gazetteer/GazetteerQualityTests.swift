@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
 /// The quality bars, measured on the real GeoNames dump for Mali (skipped without it).
 final class GazetteerQualityTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
 /// Great-circle distance for test assertions, written independently of the library's haversine:
 /// the spherical law of cosines (fine at the ≥ 100 m scales tested here).

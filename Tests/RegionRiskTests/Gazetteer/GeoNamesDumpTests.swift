@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
 final class GeoNamesDumpTests: XCTestCase {
     func testReadsTheNineteenColumns() throws {

@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
 
 final class GeocoderTests: XCTestCase {
     func testMatchKindsRankExactAlternateNormalisedFuzzy() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
 
 /// The bars on the committed test set (`Fixtures/gazetteer/in/geocoding-queries.txt`,
 /// truth in `out/geocoding-truth.tsv`, both made by `scripts/make_geocoding_testset.py`): the

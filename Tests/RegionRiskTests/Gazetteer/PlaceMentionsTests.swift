@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskData
 
 final class PlaceMentionsTests: XCTestCase {
     func mentions() throws -> [PlaceMention] {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskData
 
 final class ReportedPlaceNameTests: XCTestCase {
     func testNewsStyleNamesYieldThePlaceFirst() {

@@ -1,6 +1,8 @@
 import XCTest
 import RegionRiskGeodata
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeometry
 
 /// The embedded sample's place names as reported ("Dioura (military camp)", "Tinzaouatène area",
 /// "Diallasougou") against their GeoNames-resolved coordinates: how many the geocoder places
@@ -9,7 +11,7 @@ final class SampleGeocodingTests: XCTestCase {
     struct Row { var place: String; var admin1: String?; var location: LonLat }
 
     func sampleRows() throws -> [Row] {
-        let result = try IncidentFileReader().read(EmbeddedGeodata.url("samples/incidents-2024-2025.csv"))
+        let result = try IncidentFileReader().read(try EmbeddedGeodata.url("samples/incidents-2024-2025.csv"))
         return result.incidents.map { Row(place: $0.place ?? "", admin1: $0.admin1, location: $0.location) }
     }
 
@@ -31,7 +33,7 @@ final class SampleGeocodingTests: XCTestCase {
         XCTAssertEqual(rows.count, 77)
         let (near, resolved) = resolvedNear(rows, gazetteer: try Gazetteer.embeddedMali())
         print("sample geocoding, embedded gazetteer: \(near) of \(rows.count) within 25 km (\(resolved) resolved)")
-        XCTAssertGreaterThanOrEqual(near, 22)
+        XCTAssertGreaterThanOrEqual(near, 48, "51 with the complete embedded gazetteer (24 with the old 100 towns)")
     }
 
     func testFullGeoNamesDumpPlacesNearlyAllOfThem() throws {
@@ -42,6 +44,6 @@ final class SampleGeocodingTests: XCTestCase {
         let gazetteer = try Gazetteer.embeddedMali().adding(try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache))
         let (near, resolved) = resolvedNear(rows, gazetteer: gazetteer)
         print("sample geocoding, with the GeoNames dump: \(near) of \(rows.count) within 25 km (\(resolved) resolved)")
-        XCTAssertGreaterThanOrEqual(near, 47)
+        XCTAssertGreaterThanOrEqual(near, 50, "53 measured")
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeoJSON
 
 final class GeoJSONTests: XCTestCase {
     func testRoundTripKeepsForeignMembersAndOrder() throws {

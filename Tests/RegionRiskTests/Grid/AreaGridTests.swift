@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 final class AreaGridTests: XCTestCase {
     func testEmbeddedMaliHasTheDCWArea() throws {

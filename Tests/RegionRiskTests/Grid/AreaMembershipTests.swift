@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeometry
+@testable import RegionRiskGrid
 
 final class AreaMembershipTests: XCTestCase {
     /// Against GEOS: points inside the outline are in; points farther than tolerance + one cell

@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskGrid
 
 final class PolygonMaskTests: XCTestCase {
     /// Reference: the even–odd crossing test at each cell centre, written independently.

@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeometry
 
 /// Against GeographicLib's Python implementation (Fixtures/proj/geodesic.json, made by
 /// Fixtures/proj/make_fixtures.py) and textbook values.

@@ -1,5 +1,6 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeometry
 
 final class ProjectionTests: XCTestCase {
     struct CS2CS: Decodable {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskReport
 
 final class HTMLReportTests: XCTestCase {
     func testReportIsWellFormedAndHasEverySection() throws {

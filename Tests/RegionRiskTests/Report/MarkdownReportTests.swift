@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskReport
 
 final class MarkdownReportTests: XCTestCase {
     /// The table after the `## heading`, as rows of cells split on unescaped pipes.
@@ -78,7 +80,7 @@ final class MarkdownReportTests: XCTestCase {
     }
 
     func testWindowsEndOnTheAsOfDate() {
-        let w = ReportWindows(asOf: CivilDate(year: 2025, month: 7, day: 8)!, recentDays: 30, baselineDays: 365)
+        let w = AnalysisWindows(asOf: CivilDate(year: 2025, month: 7, day: 8)!, recentDays: 30, baselineDays: 365)
         XCTAssertEqual("\(w.recentStart)", "2025-06-09")
         XCTAssertEqual("\(w.baselineEnd)", "2025-06-08")
         XCTAssertEqual("\(w.baselineStart)", "2024-06-09")

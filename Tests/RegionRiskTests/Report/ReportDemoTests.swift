@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskReport
 
 /// A realistic demo report for Mali, built from the team's reference data in ../shared (OCHA
 /// boundaries, the seed incidents): real outline, nine regions, a density surface from the
@@ -56,7 +59,7 @@ enum MaliDemo {
         let adm1 = try GeoJSONFeatureCollection(contentsOf: SharedData.url("geodata/mali/ocha-adm1.geojson"))
         let incidents = try readSeed(SharedData.url("seed/incidents-2024-2025.csv"))
         let outline = try XCTUnwrap(adm0.features.first?.geometry)
-        let windows = ReportWindows(asOf: asOf, recentDays: 30, baselineDays: 365)
+        let windows = AnalysisWindows(asOf: asOf, recentDays: 30, baselineDays: 365)
 
         let regions = adm1.features.compactMap { f -> NamedGeometry? in
             guard let g = f.geometry, let name = f.properties["admin1Name"]?.stringValue else { return nil }

@@ -1,5 +1,7 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskReport
 
 final class ReportFolderTests: XCTestCase {
     func testSecondRunCannotTakeTheLockAndPublishIsAtomic() throws {

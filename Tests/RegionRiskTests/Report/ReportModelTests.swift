@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskReport
 
 final class ReportModelTests: XCTestCase {
     func testFlaggedRegionIsReadFromTheDetectionOutputsProperties() throws {

@@ -3,7 +3,10 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskReport
 
 /// A parsed XML element: what the report tests inspect.
 final class XNode {
@@ -97,7 +100,7 @@ enum ReportSamples {
         let outline = GeoJSONGeometry.polygon([square(-12, 12, -8, 16)])
         return ReportDocument(
             title: "RegionRisk report", areaName: "Testland", asOf: asOf, generatedAt: "2025-07-08T06:00:00Z",
-            windows: ReportWindows(asOf: asOf, recentDays: 30, baselineDays: 365),
+            windows: AnalysisWindows(asOf: asOf, recentDays: 30, baselineDays: 365),
             outline: outline,
             regionBorders: [
                 NamedGeometry(name: "West", geometry: .polygon([square(-12, 12, -10, 16)])),

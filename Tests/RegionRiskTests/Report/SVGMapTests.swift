@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskReport
 
 final class SVGMapTests: XCTestCase {
     func testMapIsWellFormedXMLWithOnePathPerLayerAndLegend() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskGeoJSON
+@testable import RegionRiskReport
 
 final class TextMetricsTests: XCTestCase {
     /// Label placement trusts TextMetrics: an estimate shorter than the rendered text lets labels

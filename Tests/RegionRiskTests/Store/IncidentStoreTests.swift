@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import RegionRiskBase
+@testable import RegionRiskData
+@testable import RegionRiskGeoJSON
 
-@testable import RegionRisk
 
 final class IncidentStoreTests: XCTestCase {
     private var dir: URL!
@@ -77,7 +79,7 @@ final class IncidentStoreTests: XCTestCase {
     func testProvenanceNamesFileHashLineAndTime() throws {
         let store = try newStore()
         let s = try store.ingest(file: fixture("acled-classic.csv"), reader: IncidentFileReader())
-        XCTAssertEqual(s.sha256, try SHA256.hexDigest(ofFile: fixture("acled-classic.csv")))
+        XCTAssertEqual(s.sha256, try FileFingerprint.sha256Hex(of: fixture("acled-classic.csv")))
         var seen: [String: IncidentProvenance] = [:]
         try store.forEach { seen[$0.incident.sourceEventID] = $0.provenance }
         XCTAssertEqual(seen["MLI9003"]?.line, 5)

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
+@testable import RegionRiskBase
 
-@testable import RegionRisk
 
 final class SHA256Tests: XCTestCase {
     private func hex(_ s: String) -> String {
@@ -51,6 +51,6 @@ final class SHA256Tests: XCTestCase {
         try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        XCTAssertEqual(try SHA256.hexDigest(ofFile: file), String(text.prefix(64)))
+        XCTAssertEqual(try FileFingerprint.sha256Hex(of: file), String(text.prefix(64)))
     }
 }

@@ -1,5 +1,5 @@
 import XCTest
-@testable import RegionRisk
+@testable import RegionRiskBase
 
 final class NumberTextTests: XCTestCase {
     func fixed6(_ v: Double) -> String { var b: [UInt8] = []; NumberText.appendFixed6(v, to: &b); return String(decoding: b, as: UTF8.self) }

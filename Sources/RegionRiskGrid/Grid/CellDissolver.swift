@@ -1,0 +1,78 @@
+import Foundation
+import RegionRiskGeoJSON
+import RegionRiskGeometry
+
+/// Turns sets of grid cells into polygons and contiguous regions.
+public enum CellDissolver {
+    /// The union of the cells for which `includes(index)` is true, as one (Multi)Polygon in the
+    /// grid's CRS: each row's runs of cells become one rectangle, then GEOS's cascaded unary union
+    /// dissolves them (GEOS's faster coverage union needs matching vertices along shared edges,
+    /// which runs of different lengths do not have); the tiny simplification only drops the
+    /// collinear vertices left along straight cell edges. Holes are kept. Nil when no cell is included.
+    public static func projectedGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> Geometry? {
+        var rects: [Geometry] = []
+        let cs = spec.cellSizeMeters
+        for r in 0..<spec.rows {
+            var c = 0
+            while c < spec.columns {
+                guard includes(r * spec.columns + c) else { c += 1; continue }
+                var end = c
+                while end + 1 < spec.columns, includes(r * spec.columns + end + 1) { end += 1 }
+                let top = spec.northY - Double(r) * cs
+                rects.append(try Geometry.rectangle(minX: spec.westX + Double(c) * cs, minY: top - cs,
+                                                    maxX: spec.westX + Double(end + 1) * cs, maxY: top))
+                c = end + 1
+            }
+        }
+        guard !rects.isEmpty else { return nil }
+        return try Geometry.unaryUnion(rects).simplified(tolerance: cs * 1e-3)
+    }
+
+    /// As `projectedGeometry`, transformed to (lon, lat).
+    public static func lonLatGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> GeoJSONGeometry {
+        guard let g = try projectedGeometry(spec: spec, includes: includes) else { return .multiPolygon([]) }
+        return try toLonLat(g, spec: spec)
+    }
+
+    public static func toLonLat(_ geometry: Geometry, spec: GridSpec) throws -> GeoJSONGeometry {
+        let projection = try Projection(from: "EPSG:4326", to: spec.crs)
+        return try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON().asMultiPolygon
+    }
+
+    /// A set of cells sharing a category, connected through edges or corners.
+    public struct Component<Category: Hashable & Sendable>: Sendable {
+        public var category: Category
+        /// Row-major cell indices, ascending.
+        public var cells: [Int]
+    }
+
+    /// Connected components (8-neighbourhood) of cells with the same category, leaving out cells
+    /// whose category `skip` says to — in row-major order of their first cell.
+    public static func connectedComponents<C: Hashable & Sendable>(categories: [C], spec: GridSpec, skip: (C) -> Bool)
+        -> [Component<C>]
+    {
+        var seen = [Bool](repeating: false, count: categories.count)
+        var out: [Component<C>] = []
+        var stack: [Int] = []
+        for start in categories.indices where !seen[start] && !skip(categories[start]) {
+            let cat = categories[start]
+            var cells: [Int] = []
+            seen[start] = true
+            stack.append(start)
+            while let i = stack.popLast() {
+                cells.append(i)
+                let r = i / spec.columns, c = i % spec.columns
+                for dr in -1...1 {
+                    for dc in -1...1 where dr != 0 || dc != 0 {
+                        let rr = r + dr, cc = c + dc
+                        guard rr >= 0, rr < spec.rows, cc >= 0, cc < spec.columns else { continue }
+                        let j = rr * spec.columns + cc
+                        if !seen[j], categories[j] == cat { seen[j] = true; stack.append(j) }
+                    }
+                }
+            }
+            out.append(Component(category: cat, cells: cells.sorted()))
+        }
+        return out
+    }
+}

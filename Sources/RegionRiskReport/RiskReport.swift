@@ -1,0 +1,234 @@
+import Foundation
+import RegionRiskAnalysis
+import RegionRiskBase
+import RegionRiskData
+import RegionRiskGeoJSON
+import RegionRiskGrid
+
+/// The whole pipeline, as cron runs it: detection, density, per-region table, maps and the
+/// report, written into a dated folder of the reports root.
+public struct RiskReportRequest: Sendable {
+    public var incidents: [Incident]
+    /// Input descriptions for the manifest (file, SHA-256, rows).
+    public var inputs: [JSONValue]
+    /// The area and the CRS of every grid of the report.
+    public var analysis: AnalysisRun
+    public var area: AreaOfInterest { analysis.area }
+    /// Admin-1 regions for naming and the per-region table (nil for areas without them).
+    public var adminRegions: AdminRegions?
+    public var namer: RegionNamer?
+    public var detection: ChangeDetectionParameters
+    /// Density map settings (the as-of date and windows come from `detection`).
+    public var densityCellKm: Double = 5
+    public var densityBandwidthKm: Double = 50
+    public var densityKernel: KernelShape = .quartic
+    public var title: String?
+
+    public init(incidents: [Incident], inputs: [JSONValue], analysis: AnalysisRun, adminRegions: AdminRegions?,
+                namer: RegionNamer?, detection: ChangeDetectionParameters) {
+        self.incidents = incidents
+        self.inputs = inputs
+        self.analysis = analysis
+        self.adminRegions = adminRegions
+        self.namer = namer
+        self.detection = detection
+    }
+}
+
+/// What a report run produced.
+public struct RiskReportOutcome: Sendable {
+    public var folder: URL
+    public var asOf: CivilDate
+    public var detection: ChangeDetectionResult
+    /// Labels of new/escalating regions that were not flagged in the previous run.
+    public var newSincePreviousRun: [String]
+    public var continuing: [String]
+    public var ended: [String]
+    public var previousAsOf: String?
+    /// Seconds per stage, in order.
+    public var stageSeconds: [(String, Double)]
+}
+
+public enum RiskReport {
+    /// Runs the pipeline and publishes `root/<as-of>/`. The caller holds the folder's lock.
+    /// - Parameter history: where runs are remembered; default `history.json` in the folder.
+    public static func run(_ request: RiskReportRequest, folder: ReportFolder, history historyStore: RunHistoryStore? = nil,
+                           progress: (String) -> Void = { _ in }) throws
+        -> RiskReportOutcome
+    {
+        var stages: [(String, Double)] = []
+        var clock = Date()
+        func stage(_ name: String) {
+            stages.append((name, Date().timeIntervalSince(clock)))
+            clock = Date()
+            progress(name)
+        }
+
+        // 1. Detection.
+        let detection = try ChangeDetector.run(request.analysis, incidents: request.incidents,
+                                               parameters: request.detection, namer: request.namer)
+        let asOf = detection.asOf
+        let p = detection.parameters
+        stage("detection")
+
+        // 2. Density of the events in both windows (up to the as-of date).
+        let windows = AnalysisWindows(asOf: asOf, recentDays: p.recentDays, baselineDays: p.baselineDays)
+        let windowEvents = request.incidents.filter { $0.date.map(windows.contains) ?? false }
+        let grid = try request.analysis.grid(cellSizeKm: request.densityCellKm)
+        let densityParameters = DensityParameters(cellSizeKm: request.densityCellKm, bandwidthKm: request.densityBandwidthKm,
+                                                  kernel: request.densityKernel,
+                                                  weighting: EventWeighting(excludeRegionOnlyLocations: p.excludeRegionOnlyLocations))
+        let density = try DensityAnalysis.run(incidents: windowEvents, grid: grid, parameters: densityParameters)
+        let classes = try DensityExport.classPolygons(density.grid)
+        stage("density")
+
+        // 3. Per admin-1 table.
+        let admin1 = try request.adminRegions.map {
+            try Admin1Summary.compute(incidents: request.incidents, regions: $0, windows: windows)
+        } ?? []
+        stage("admin-1 table")
+
+        // 4. Since the previous run.
+        let historyStore = historyStore ?? RunHistoryFile(url: folder.root.appendingPathComponent("history.json"))
+        let history = try historyStore.loadHistory()
+        let alerting = detection.regions.filter { $0.category == .new || $0.category == .escalating }
+        let current = alerting.map { (label: label(of: $0), category: $0.category.rawValue, geometry: $0.geometry) }
+        let comparison = history.compare(current)
+        stage("history")
+
+        // 5. Files, into a staging folder published whole.
+        let staging = try folder.makeStaging()
+        do {
+            let meta: [(String, JSONValue)] = [("software", RunMetadata.software), ("as_of", .string(asOf.description)),
+                                               ("inputs", .array(request.inputs))]
+            let regionsFC = FlaggedRegionExport.featureCollection(detection, inputs: request.inputs,
+                                                                  extraMetadata: [("software", RunMetadata.software)])
+            try AtomicFile.write(regionsFC.serialized(), to: staging.appendingPathComponent("regions.geojson"))
+            let densityMeta = RunMetadata.density(density, area: grid, inputs: request.inputs)
+            try AtomicFile.write(try DensityExport.classesGeoJSON(density.grid, metadata: densityMeta).serialized(),
+                                 to: staging.appendingPathComponent("density.geojson"))
+            let ascii = try DensityExport.esriASCII(density.grid)
+            try AtomicFile.write(ascii.grid, to: staging.appendingPathComponent("density.asc"))
+            try AtomicFile.write(ascii.prj, to: staging.appendingPathComponent("density.prj"))
+            if let regions = request.adminRegions {
+                try AtomicFile.write(Admin1Summary.csv(admin1), to: staging.appendingPathComponent("admin1.csv"))
+                try AtomicFile.write(Admin1Summary.geoJSON(admin1, regions: regions, metadata: meta).serialized(),
+                                     to: staging.appendingPathComponent("admin1.geojson"))
+            }
+            let document = makeDocument(request: request, detection: detection, windows: windows, windowEvents: windowEvents,
+                                        densityClasses: classes,
+                                        admin1: admin1, comparison: comparison, current: current,
+                                        excludedFromDensity: density.excluded.count)
+            try AtomicFile.write(HTMLReport.render(document), to: staging.appendingPathComponent("report.html"))
+            try AtomicFile.write(MarkdownReport.render(document), to: staging.appendingPathComponent("report.md"))
+            stage("render")
+            let manifest = makeManifest(request: request, detection: detection, density: density, grid: grid, stages: stages,
+                                        newCount: comparison.new.count)
+            try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: staging.appendingPathComponent("manifest.json"))
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+        let published = try folder.publish(staging: staging, as: asOf.description)
+        try historyStore.appendHistory(RunHistory.Entry(asOf: asOf.description, regions: current))
+        stage("publish")
+
+        return RiskReportOutcome(folder: published, asOf: asOf, detection: detection,
+                                 newSincePreviousRun: comparison.new.map { current[$0].label },
+                                 continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended,
+                                 previousAsOf: comparison.previousAsOf, stageSeconds: stages)
+    }
+
+    static func label(of r: FlaggedRegion) -> String {
+        let places = r.places.isEmpty ? "region \(r.id)" : r.places.joined(separator: ", ")
+        return r.admin1.isEmpty ? places : "\(places) (\(r.admin1.joined(separator: ", ")))"
+    }
+
+    static func makeDocument(request: RiskReportRequest, detection: ChangeDetectionResult, windows: AnalysisWindows,
+                             windowEvents: [Incident],
+                             densityClasses: [DensityClassPolygon],
+                             admin1: [Admin1Summary], comparison: (previousAsOf: String?, new: [Int], continuing: [Int], ended: [String]),
+                             current: [(label: String, category: String, geometry: GeoJSONGeometry)],
+                             excludedFromDensity: Int) -> ReportDocument {
+        let p = detection.parameters
+        let flagged = detection.regions.map { r in
+            FlaggedRegionSummary(id: "\(r.id)", category: FlagCategory(r.category.rawValue), significant: r.significant,
+                                 pValue: r.pValue, qValue: r.qValue, recentEvents: r.recentEvents, baselineEvents: r.baselineEvents,
+                                 recentFatalities: Int(r.recentFatalities.rounded()), places: r.places, admin1: r.admin1,
+                                 summary: r.summary, geometry: r.geometry)
+        }
+        let classes = densityClasses.map { c in
+            DensityClassLayer(label: c.upper.map { String(format: "%.3g–%.3g events/km²", c.lower, $0) } ?? String(format: "≥ %.3g events/km²", c.lower),
+                              lowerBound: c.lower, upperBound: c.upper ?? .infinity, geometry: c.geometry)
+        }
+        let rows = admin1.map {
+            Admin1Row(name: $0.name, recentEvents: $0.recentEvents, baselineEvents: $0.baselineEvents,
+                      recentFatalities: Int($0.recentFatalities.rounded()), baselineFatalities: Int($0.baselineFatalities.rounded()),
+                      rateRatio: $0.rateRatio, score: $0.score, rank: $0.rank)
+        }
+        let changes = RunChanges(previousAsOf: comparison.previousAsOf.flatMap { CivilDate(parsing: $0) },
+                                 new: comparison.new.map { current[$0].label },
+                                 continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended)
+        var notes = detection.notes
+        if excludedFromDensity > 0 { notes.append("\(excludedFromDensity) events located only to a region were left out of the density map") }
+        return ReportDocument(
+            title: request.title ?? "Region risk report: \(request.area.name)", areaName: request.area.name, asOf: detection.asOf,
+            generatedAt: ISO8601DateFormatter().string(from: Date()),
+            windows: windows,
+            outline: request.area.boundary,
+            regionBorders: request.adminRegions?.regions.map { NamedGeometry(name: $0.name, geometry: $0.geometry) } ?? [],
+            densityClasses: classes, flaggedRegions: flagged,
+            incidents: windowEvents.map { ReportIncident(location: $0.location, isRecent: $0.date.map(windows.isRecent) ?? false) },
+            admin1Rows: rows, changesSinceLastRun: changes, notes: notes,
+            parameters: [
+                ReportParameter("method", "quiet-to-active, exact conditional rate test, Benjamini–Hochberg q-values"),
+                ReportParameter("recent window", "\(p.recentDays) days to \(detection.asOf)"),
+                ReportParameter("baseline window", "\(p.baselineDays) days before"),
+                ReportParameter("cell", "\(p.cellSizeKm) km"), ReportParameter("bandwidth", "\(p.bandwidthKm) km"),
+                ReportParameter("alpha", "\(p.alpha)"),
+                ReportParameter("density map", "\(request.densityKernel.rawValue) kernel, \(request.densityBandwidthKm) km, \(request.densityCellKm) km cells"),
+            ],
+            sources: sources(of: request.incidents))
+    }
+
+    /// Distinct source addresses carried by the incidents (the embedded sample keeps each row's).
+    static func sources(of incidents: [Incident]) -> [ReportSource] {
+        var seen = Set<String>()
+        var out: [ReportSource] = []
+        for e in incidents {
+            guard let url = e.sourceURL, !url.isEmpty, seen.insert(url).inserted else { continue }
+            out.append(ReportSource(title: e.sourceTitle ?? url, url: url))
+        }
+        return out
+    }
+
+    static func makeManifest(request: RiskReportRequest, detection: ChangeDetectionResult, density: DensityResult, grid: AreaGrid,
+                             stages: [(String, Double)], newCount: Int) -> JSONValue {
+        let densityMeta = RunMetadata.density(density, area: grid, inputs: []).filter { ["parameters", "grid", "result"].contains($0.0) }
+        let regions = detection.regions
+        let counts: [(String, JSONValue)] = [
+            ("incidents", .number(Double(request.incidents.count))),
+            ("regions", .number(Double(regions.count))),
+            ("regions_new", .number(Double(regions.filter { $0.category == .new }.count))),
+            ("regions_escalating", .number(Double(regions.filter { $0.category == .escalating }.count))),
+            ("regions_new_since_previous_run", .number(Double(newCount))),
+            ("excluded_region_only_locations", .number(Double(detection.excludedRegionOnly))),
+            ("undated_events", .number(Double(detection.undated))),
+        ]
+        let stageTimes: [(String, JSONValue)] = stages.map { ($0.0, .number(($0.1 * 1000).rounded() / 1000)) }
+        let files: [JSONValue] = ["regions.geojson", "density.geojson", "density.asc", "density.prj", "admin1.csv",
+                                  "admin1.geojson", "report.html", "report.md", "manifest.json"].map { .string($0) }
+        let area: JSONValue = .object([("name", .string(request.area.name)), ("source", .string(request.area.source))])
+        var members: [(String, JSONValue)] = [("software", RunMetadata.software)]
+        members.append(("as_of", .string(detection.asOf.description)))
+        members.append(("generated_at", .string(ISO8601DateFormatter().string(from: Date()))))
+        members.append(("area", area))
+        members.append(("inputs", .array(request.inputs)))
+        members.append(("detection", detection.parameters.json))
+        members.append(("density", .object(densityMeta)))
+        members.append(("counts", .object(counts)))
+        members.append(("stage_seconds", .object(stageTimes)))
+        members.append(("files", .array(files)))
+        return .object(members)
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import RegionRisk
+
+/// Exit statuses of `regionrisk` (README, "Exit status").
+enum ExitStatus {
+    /// Done.
+    static let success: Int32 = 0
+    /// A runtime failure: unreadable input, unwritable output, a damaged store, a lock held too long.
+    static let failure: Int32 = 1
+    /// `report`: done, and new or escalating regions appeared since the previous run.
+    /// `ingest --strict`: rows were rejected, so nothing was stored.
+    static let newRegionsOrStrictRejects: Int32 = 3
+    /// A usage error: an option or argument that cannot be used (sysexits EX_USAGE).
+    static let usage: Int32 = 64
+    /// `ingest`: another ingest kept the store locked past `--wait` (sysexits EX_TEMPFAIL).
+    static let busy: Int32 = 75
+}
+
+/// What a command throws to end other than by returning. `RegionRiskCommand.main` is the one
+/// place that turns it, or any other error, into a message and an exit status.
+enum CommandFailure: Error {
+    /// The command finished; its status carries a result (report's 3). Nothing more is printed.
+    case result(Int32)
+    /// An option value that cannot be used, found while running: message, exit 64.
+    case usage(String)
+    /// A runtime failure with the status to exit with (1, or ingest's 3 and 75): message logged.
+    case failed(String, status: Int32)
+}
+
+extension RegionRiskCommand {
+    /// Parses and runs the command; every failure ends here.
+    ///
+    /// - Argument-parser errors (unknown options, `validate()`'s `ValidationError`s, `--help`)
+    ///   keep ArgumentParser's own message and status (64 for usage errors, 0 for help).
+    /// - `CommandFailure` and the library's option-related errors map as documented above.
+    /// - Any other error is a runtime failure: its message goes through the log (so JSON logs
+    ///   carry it) and the status is 1.
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            var mutable = command
+            try mutable.run()
+            Foundation.exit(ExitStatus.success)
+        } catch {
+            let (message, status) = outcome(of: error)
+            if let message {
+                if status == ExitStatus.usage, !Console.isBootstrapped {
+                    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+                } else {
+                    Console.standard.error(message)
+                }
+            }
+            Foundation.exit(status)
+        }
+    }
+
+    /// The message to print (nil for none) and the exit status for an error a command threw.
+    static func outcome(of error: Error) -> (message: String?, status: Int32) {
+        switch error {
+        case let failure as CommandFailure:
+            switch failure {
+            case let .result(status): return (nil, status)
+            case let .usage(message): return (message, ExitStatus.usage)
+            case let .failed(message, status): return (message, status)
+            }
+        case let code as ExitCode:
+            return (nil, code.rawValue)
+        case let validation as ValidationError:
+            return (validation.message, ExitStatus.usage)
+        case is AnalysisRunError:
+            // A --crs the grid cannot use is an option error.
+            return (error.localizedDescription, ExitStatus.usage)
+        default:
+            return (error.localizedDescription, ExitStatus.failure)
+        }
+    }
+}
