@@ -31,23 +31,7 @@ enum CompactGazetteerFile {
         }
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var lineNumber = 0, start = 0
-            let n = bytes.count
-            var fields: [Range<Int>] = []
-            fields.reserveCapacity(columnCount)
-            while start < n {
-                var end = start
-                while end < n, bytes[end] != 0x0A { end += 1 }
-                lineNumber += 1
-                defer { start = end + 1 }
-                if end == start || bytes[start] == UInt8(ascii: "#") { continue }
-                fields.removeAll(keepingCapacity: true)
-                var f = start
-                for i in start..<end where bytes[i] == 0x09 {
-                    fields.append(f..<i)
-                    f = i + 1
-                }
-                fields.append(f..<end)
+            try TabSeparatedRows.forEach(in: bytes, expectedColumns: columnCount) { lineNumber, fields in
                 func bad(_ reason: String) -> GazetteerError {
                     .malformedRow(path: path, line: lineNumber, reason: reason + " (compact gazetteer: \(columnCount) columns)")
                 }

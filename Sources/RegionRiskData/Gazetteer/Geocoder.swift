@@ -171,6 +171,8 @@ extension Gazetteer: PlaceNameResolver {
         /// wadi one letter away from an unknown village) outside the hinted region.
         static let contradictsHintCap = 0.5, fuzzyContradictsHintCap = 0.3, fuzzyOtherFeatureCap = 0.3
         static let fuzzyOtherFeatureInRegionCap = 0.5
+        /// A fuzzy match of two or more edits that no region hint confirms.
+        static let fuzzyUnconfirmedCap = 0.5
         /// For fuzzy candidates when the name matches as written in the hinted region.
         static let fuzzyBesideHintedExact = -0.3
         static let hintPlaceRegion = 0.10, hintPlaceProximity = 0.15, hintPlaceScaleKm = 75.0
@@ -546,7 +548,14 @@ extension Gazetteer: PlaceNameResolver {
                 confidence = cap
                 result.notes.append("\(topPlace.label) is outside the hinted \(hints.regionAgreement(topPlace) == false ? "region" : "cercle"); confidence capped at \(cap)")
             }
-        } else if top.kind == .fuzzy, !(topPlace.isPopulatedPlace || topPlace.isAdministrativeArea) {
+        } else if top.kind == .fuzzy, top.distance >= 2, hints.regionAgreement(topPlace) != true,
+                  confidence > Weight.fuzzyUnconfirmedCap {
+            // Two or more edits from any name of a complete gazetteer, and no hint to confirm it:
+            // more likely a place the gazetteer lacks than a misspelling.
+            confidence = Weight.fuzzyUnconfirmedCap
+            result.notes.append("\(top.distance) edits from \(topPlace.name) and no region hint confirms it; confidence capped at \(Weight.fuzzyUnconfirmedCap)")
+        }
+        if top.kind == .fuzzy, !(topPlace.isPopulatedPlace || topPlace.isAdministrativeArea) {
             let cap = hints.regionAgreement(topPlace) == true ? Weight.fuzzyOtherFeatureInRegionCap : Weight.fuzzyOtherFeatureCap
             if confidence > cap {
                 confidence = cap
