@@ -57,8 +57,11 @@ public struct ScoredPlace: Sendable, Hashable {
 /// rivals (places of a matching name more than 10 km away): 1 / (1 + Σ exp(−gap / 0.03)), gap
 /// being the score difference. Areas named after a town that lies in them (Kayes Region for
 /// Kayes) are another level of the same place, not rivals. A lone exact match scores 1.0; two
-/// equally good namesakes 0.5 each; hints and prominence widen the gap. Rule of thumb: ≥ 0.9 take it, 0.6–0.9 check the
-/// alternatives, < 0.6 needs a human or a region hint.
+/// equally good namesakes 0.5 each; hints and prominence widen the gap (prominence at a third of
+/// its ranking weight). Capped at 0.5 when the match lies outside the hinted region or cercle or
+/// is two or more edits away with no region to confirm it, at 0.3 for a fuzzy match outside the
+/// hint or to a feature that is no settlement (a well, a wadi). Rule of thumb: ≥ 0.9 take it,
+/// 0.6–0.9 check the alternatives, < 0.6 needs a human or a region hint.
 public struct GeocodeResult: Sendable, Hashable {
     /// The query as given.
     public var query: String
@@ -185,8 +188,9 @@ extension Gazetteer: PlaceNameResolver {
     ///
     /// - Parameters:
     ///   - query: a place name, optionally followed by region hints after commas ("Dioura, Mopti").
-    ///   - admin1Hint: a region ("Mopti"); a name that is not a region ("Bandiagara", "Nioro du
-    ///     Sahel") is used as a soft hint: places in its region and near it rank higher.
+    ///   - admin1Hint: a region ("Mopti"; a newer one such as "Ménaka" or "Bandiagara" is read as
+    ///     the 2015 cercles it was cut from); a name that is not a region ("Niono") is used as a
+    ///     soft hint: places in its region and near it rank higher.
     ///   - near: favours places near this (lon, lat) point: 50 km away a candidate gets 37% of
     ///     the bonus.
     ///   - limit: how many candidates to return (best + alternatives), ≥ 1.
