@@ -45,6 +45,25 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The embedded default (18,146 places) loads through the same cache on every run after the
+    // first; compare with "Load: Mali dump from its cache" (24,312 places) of the same run.
+    Benchmark("Load: embedded Mali gazetteer from its cache", configuration: Benchmark.Configuration(
+        metrics: loads.metrics, maxDuration: loads.maxDuration, maxIterations: loads.maxIterations,
+        setup: { _ = try Gazetteer.loadEmbeddedMali(cacheDirectory: cacheDirectory) })
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let g = try Gazetteer.loadEmbeddedMali(cacheDirectory: cacheDirectory)
+            precondition(g.places.count == 18_146)
+            blackHole(g)
+        }
+    }
+
+    Benchmark("Load: embedded Mali gazetteer parsed and indexed (first run)", configuration: Benchmark.Configuration(
+        metrics: loads.metrics, maxDuration: .seconds(5), maxIterations: 10)
+    ) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try Gazetteer.loadEmbeddedMali(cacheDirectory: nil)) }
+    }
+
     Benchmark("Load: Mali dump parsed and indexed (first import)", configuration: Benchmark.Configuration(
         metrics: loads.metrics, maxDuration: .seconds(5), maxIterations: 10, skip: !haveDump)
     ) { benchmark in

@@ -4,6 +4,7 @@
 #   Geodata/mali/regions.geojson                  9 admin-1 regions (Debian qgis-common, Natural Earth)
 #   Geodata/mali/samples/incidents-2024-2025.csv  copy of ../shared/seed/incidents-2024-2025.csv
 #   Geodata/africa/outline.geojson                Africa's DCW outline, simplified (benchmarks only)
+#   Geodata/mali/gazetteer/ML-gazetteer.tsv       compact gazetteer derived from ../shared's GeoNames dump
 # Every file is written deterministically: running it twice gives identical bytes.
 #
 # Usage: Geodata/scripts/rebuild.sh [--check]
@@ -97,6 +98,18 @@ else
     --out "$out/samples/incidents-2024-2025.csv" "${geonames_arg[@]}"
 fi
 
+echo "== gazetteer"
+adm2="$shared/geodata/mali/ocha-adm2.geojson"
+gazetteer_files=()
+if [[ -f $geonames && -f $adm2 ]]; then
+  mkdir -p "$out/gazetteer"
+  "$py" build_mali_gazetteer.py --geonames "$geonames" --adm2 "$adm2" --regions "$out/regions.geojson" \
+    --out "$out/gazetteer/ML-gazetteer.tsv"
+  gazetteer_files=(gazetteer/ML-gazetteer.tsv)
+else
+  echo "no GeoNames dump or OCHA cercles under $shared: the committed gazetteer is kept"
+fi
+
 if [[ $check -eq 1 ]]; then
   status=0
   if cmp -s "$out/africa-outline.geojson" "$project/Geodata/africa/outline.geojson"; then
@@ -104,7 +117,7 @@ if [[ $check -eq 1 ]]; then
   else
     echo "DIFFERS: Geodata/africa/outline.geojson" >&2; status=1
   fi
-  for f in boundary.geojson regions.geojson samples/incidents-2024-2025.csv; do
+  for f in boundary.geojson regions.geojson samples/incidents-2024-2025.csv "${gazetteer_files[@]}"; do
     if cmp -s "$out/$f" "$committed/$f"; then
       echo "same: Geodata/mali/$f"
     else

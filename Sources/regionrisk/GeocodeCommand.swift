@@ -12,12 +12,16 @@ struct GeocodeCommand: ParsableCommand {
             whether it is ambiguous. Names that match nothing are listed with the closest \
             suggestions; invalid names get an error. Nothing is dropped.
 
-            A region hint can follow a comma ("Dioura, Mopti") or come from --admin1. Batch files \
-            have one name per line, optionally a tab and a region hint; blank lines are skipped.
+            A region hint can follow a comma ("Dioura, Mopti") or come from --admin1; a cercle from \
+            --admin2. Batch files have one name per line, optionally followed by tab-separated \
+            admin-1, admin-2 (cercle) and free text whose proximity phrases ("~30 km from Gao", \
+            "between Kidal and Anefis") locate the place; blank lines are skipped.
 
-            Confidence: name evidence (1 exact, 0.96 alternate name, 0.92 normalised, at most 0.80 \
-            fuzzy) times the best match's share against distinct namesakes. ≥ 0.9: take it; \
-            0.6–0.9: check the alternatives; below: add a region hint.
+            Confidence: name evidence (1 exact, 0.96 alternate name, 0.92 normalised, 0.86 same \
+            phonetic spelling, at most 0.80 fuzzy) times the best match's share against distinct \
+            namesakes; at most 0.5 when the match lies outside the hinted region or cercle, 0.3 \
+            for a fuzzy match there or to a well or wadi. ≥ 0.9: take it; 0.6–0.9: check the \
+            alternatives; below: add a region or cercle hint.
 
             Exit status: 0 when every name resolved, 1 when some did not (the output lists them), \
             64 for usage errors.
@@ -34,6 +38,9 @@ struct GeocodeCommand: ParsableCommand {
 
     @Option(name: .customLong("admin1"), help: ArgumentHelp("Region hint for every name (e.g. Mopti).", valueName: "region"))
     var admin1: String?
+
+    @Option(name: .customLong("admin2"), help: ArgumentHelp("Cercle hint for every name (e.g. Bankass).", valueName: "cercle"))
+    var admin2: String?
 
     @Option(name: .customLong("near"), help: ArgumentHelp("Favour places near this point.", valueName: "lat,lon"))
     var near: String?
@@ -83,7 +90,7 @@ struct GeocodeCommand: ParsableCommand {
             try write(render(mentions: mentions))
             return
         }
-        var queries: [(query: String, hint: String?, error: GeocodeInputError?)] = names.map { ($0, nil, nil) }
+        var queries: [BatchLine] = names.map { BatchLine(query: $0) }
         if let batchFile { queries = Self.batchLines(try Self.read(batchFile)) }
         let near = try nearPoint()
         var results: [GeocodeResult] = []
@@ -91,7 +98,8 @@ struct GeocodeCommand: ParsableCommand {
             if let error = q.error {
                 results.append(.invalid(query: q.query, error: error))
             } else {
-                results.append(try gazetteer.geocode(q.query, admin1Hint: q.hint ?? admin1, near: near, limit: limit))
+                let hints = PlaceNameHints(admin1: q.admin1 ?? admin1, admin2: q.admin2 ?? admin2, text: q.text)
+                results.append(try gazetteer.geocode(q.query, hints: hints, near: near, limit: limit))
             }
         }
         try write(render(results: results))
@@ -112,23 +120,36 @@ struct GeocodeCommand: ParsableCommand {
         }
     }
 
-    /// Lines of a batch file: name, or name TAB region. Each line is decoded on its own so that
-    /// one undecodable line becomes one error, not a failed run.
-    static func batchLines(_ data: Data) -> [(query: String, hint: String?, error: GeocodeInputError?)] {
-        var out: [(String, String?, GeocodeInputError?)] = []
+    /// One name to look up, with the hints its line gives.
+    struct BatchLine {
+        var query: String
+        var admin1: String?
+        var admin2: String?
+        var text: String?
+        var error: GeocodeInputError?
+    }
+
+    /// Lines of a batch file: name, then optionally TAB admin-1, TAB admin-2, TAB text. Each line
+    /// is decoded on its own so that one undecodable line becomes one error, not a failed run.
+    static func batchLines(_ data: Data) -> [BatchLine] {
+        var out: [BatchLine] = []
         let bytes = [UInt8](data)
         var lineNumber = 0
         for var line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             if line.last == 0x0D { line = line.dropLast() }
             guard let text = String(validating: line, as: UTF8.self) else {
-                out.append(("line \(lineNumber): \(String(decoding: line, as: UTF8.self))", nil, .invalidUTF8))
+                out.append(BatchLine(query: "line \(lineNumber): \(String(decoding: line, as: UTF8.self))", error: .invalidUTF8))
                 continue
             }
             if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let fields = text.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let hint = fields.count > 1 ? fields[1].trimmingCharacters(in: .whitespaces) : ""
-            out.append((fields[0], hint.isEmpty ? nil : hint, nil))
+            let fields = text.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            func field(_ i: Int) -> String? {
+                guard i < fields.count else { return nil }
+                let f = fields[i].trimmingCharacters(in: .whitespaces)
+                return f.isEmpty ? nil : f
+            }
+            out.append(BatchLine(query: fields[0], admin1: field(1), admin2: field(2), text: field(3)))
         }
         return out
     }

@@ -25,9 +25,22 @@ final class GeocodeCLITests: XCTestCase {
         XCTAssertTrue(lines[0].hasPrefix("QUERY"))
         let nioro = try XCTUnwrap(lines.first { $0.hasPrefix("Nioro du Sahel") })
         XCTAssertTrue(nioro.contains("Nioro (alternate: Nioro du Sahel)"), nioro)
-        XCTAssertTrue(nioro.contains("-9.593560") && nioro.contains("15.230740") && nioro.contains("Kayes"), nioro)
+        XCTAssertTrue(nioro.contains("-9.592770") && nioro.contains("15.229320") && nioro.contains("Kayes"), nioro)
         let tombouctou = try XCTUnwrap(lines.first { $0.hasPrefix("Tombouctou") })
         XCTAssertTrue(tombouctou.contains("Timbuktu"), tombouctou)
+    }
+
+    /// Issue 10's examples through `--file -`: Kwala with its region is Kwala, not Sokolo; a
+    /// match contradicting its hint is not confident; a cercle column decides namesakes.
+    func testBatchLinesWithRegionAndCercleHints() throws {
+        let r = try run(["geocode", "--file", "-", "--json"], stdin: "Kwala\tKoulikoro\nGoundam, Menaka\nSokoura\tMopti\tBankass\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let results = try XCTUnwrap(try JSONValue.parse(Data(r.stdout.utf8)).arrayValue)
+        XCTAssertEqual(results.count, 3)
+        XCTAssertEqual(results[0]["match"]?["geonameid"], 2454220)
+        XCTAssertEqual(results[1]["match"]?["name"], "Goundam")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(results[1]["confidence"]?.doubleValue), 0.5)
+        XCTAssertEqual(results[2]["match"]?["geonameid"], 2450836)
     }
 
     func testJSONCarriesCoordinatesConfidenceAndAlternatives() throws {

@@ -26,7 +26,7 @@ public struct GazetteerRegionNamer: RegionNamer {
     public static func embeddedMali() throws -> GazetteerRegionNamer {
         let gazetteer = try Gazetteer.embeddedMali()
         return GazetteerRegionNamer(adminRegions: try AdminRegions.embeddedMali(), gazetteer: gazetteer,
-                                    notable: Set(gazetteer.places.map(\.geonameID)))
+                                    notable: try Gazetteer.notableMaliPlaceIDs())
     }
 
     public func admin1Names(for geometry: GeoJSONGeometry) -> [String] {

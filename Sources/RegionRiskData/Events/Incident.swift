@@ -92,6 +92,15 @@ public protocol PlaceNameResolver: Sendable {
     /// The best match for `name`, using `admin1Hint` (a region name) when given; nil when
     /// nothing matches at all.
     func resolvePlaceName(_ name: String, admin1Hint: String?) -> PlaceNameResolution?
+    /// The best match for `name` using every hint a row gives (admin-1, admin-2, text).
+    func resolvePlaceName(_ name: String, hints: PlaceNameHints) -> PlaceNameResolution?
+}
+
+extension PlaceNameResolver {
+    /// Resolvers that know only region hints use the admin-1 hint.
+    public func resolvePlaceName(_ name: String, hints: PlaceNameHints) -> PlaceNameResolution? {
+        resolvePlaceName(name, admin1Hint: hints.admin1)
+    }
 }
 
 /// What a `PlaceNameResolver` found for a name.
@@ -104,8 +113,12 @@ public struct PlaceNameResolution: Sendable, Hashable {
     public var confidence: Double
     /// True when a runner-up was nearly as good a match.
     public var isAmbiguous: Bool
+    /// Why the confidence is what it is, when the resolver says ("outside the hinted region…").
+    public var notes: [String]
 
-    public init(location: LonLat, matchedName: String, geonameID: Int?, admin1: String?, confidence: Double, isAmbiguous: Bool) {
+    public init(location: LonLat, matchedName: String, geonameID: Int?, admin1: String?, confidence: Double, isAmbiguous: Bool,
+                notes: [String] = []) {
+        self.notes = notes
         self.location = location
         self.matchedName = matchedName
         self.geonameID = geonameID

@@ -46,6 +46,8 @@ public struct IncidentColumns: Sendable, Equatable {
 /// The fields an incident row may give, in a fixed order (indexes into `ColumnMap`).
 enum IncidentField: Int, CaseIterable {
     case id, date, latitude, longitude, place, admin1, type, actor, fatalities, precision, weight, sourceURL, sourceTitle
+    /// Geocoding hints read only for rows without coordinates: the cercle and the event's text.
+    case admin2, notes
 
     /// The `IncidentColumns` override for this field, if the user can name one.
     func override(in c: IncidentColumns) -> String? {
@@ -58,7 +60,7 @@ enum IncidentField: Int, CaseIterable {
         case .admin1: c.admin1
         case .type: c.type
         case .weight: c.weight
-        case .actor, .fatalities, .precision, .sourceURL, .sourceTitle: nil
+        case .actor, .fatalities, .precision, .sourceURL, .sourceTitle, .admin2, .notes: nil
         }
     }
 
@@ -73,7 +75,7 @@ enum IncidentField: Int, CaseIterable {
         case .admin1: "--admin1-col"
         case .type: "--type-col"
         case .weight: "--weight-col"
-        case .actor, .fatalities, .precision, .sourceURL, .sourceTitle: ""
+        case .actor, .fatalities, .precision, .sourceURL, .sourceTitle, .admin2, .notes: ""
         }
     }
 }
@@ -93,7 +95,7 @@ struct FormatProfile {
                 names: [
                     .id: ["event_id_cnty"], .date: ["event_date"], .latitude: ["latitude"], .longitude: ["longitude"],
                     .place: ["location"], .admin1: ["admin1"], .type: ["event_type"], .actor: ["actor1"],
-                    .fatalities: ["fatalities"], .precision: ["geo_precision"],
+                    .fatalities: ["fatalities"], .precision: ["geo_precision"], .admin2: ["admin2"], .notes: ["notes"],
                 ],
                 required: [.id, .date, .latitude, .longitude], ucdpPrecision: false)
         case .ucdp:
@@ -101,7 +103,7 @@ struct FormatProfile {
                 names: [
                     .id: ["id"], .date: ["date_start"], .latitude: ["latitude"], .longitude: ["longitude"],
                     .place: ["where_coordinates"], .admin1: ["adm_1"], .type: ["type_of_violence"], .actor: ["side_a"],
-                    .fatalities: ["best"], .precision: ["where_prec"],
+                    .fatalities: ["best"], .precision: ["where_prec"], .admin2: ["adm_2"], .notes: ["source_headline"],
                 ],
                 required: [.id, .date, .latitude, .longitude], ucdpPrecision: true)
         case .csv, .geojson:
@@ -114,6 +116,7 @@ struct FormatProfile {
                     .fatalities: ["fatalities", "deaths", "best"], .precision: ["geo_precision", "where_prec"],
                     // News-sourced lists (like the embedded sample) carry each row's source.
                     .sourceURL: ["source_url", "url"], .sourceTitle: ["source_title"],
+                    .admin2: ["admin2", "adm_2", "adm2", "cercle"], .notes: ["notes", "description"],
                 ],
                 required: [], ucdpPrecision: false)
         }

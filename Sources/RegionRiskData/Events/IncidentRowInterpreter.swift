@@ -146,13 +146,15 @@ struct IncidentRowInterpreter {
             guard let resolver else {
                 return reject(field, "no coordinates, and no gazetteer was given to place \"\(place)\"")
             }
-            guard let match = resolver.resolvePlaceName(place, admin1Hint: admin1) else {
+            let hints = PlaceNameHints(
+                admin1: admin1, admin2: map[.admin2].flatMap { c.text($0) }, text: map[.notes].flatMap { c.text($0) })
+            guard let match = resolver.resolvePlaceName(place, hints: hints) else {
                 return reject(field, "no coordinates, and \"\(place)\" is not in the gazetteer")
             }
             guard match.confidence >= minimumGeocodeConfidence else {
                 return reject(
                     field,
-                    "no coordinates, and \"\(place)\" matched \"\(match.matchedName)\" with confidence \(Self.twoDecimals(match.confidence)), below the \(Self.twoDecimals(minimumGeocodeConfidence)) threshold\(match.isAmbiguous ? " (ambiguous)" : "")")
+                    "no coordinates, and \"\(place)\" matched \"\(match.matchedName)\" with confidence \(Self.twoDecimals(match.confidence)), below the \(Self.twoDecimals(minimumGeocodeConfidence)) threshold\(match.isAmbiguous ? " (ambiguous)" : "")\(match.notes.isEmpty ? "" : ": " + match.notes.joined(separator: "; "))")
             }
             geocode = match
             location = match.location

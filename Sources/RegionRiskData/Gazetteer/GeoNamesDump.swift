@@ -44,26 +44,7 @@ public enum GeoNamesDump {
         places.reserveCapacity(data.count / 100)
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var lineNumber = 0
-            var start = 0
-            let n = bytes.count
-            var fields: [Range<Int>] = []
-            fields.reserveCapacity(columnCount)
-            while start < n {
-                var end = start
-                while end < n, bytes[end] != 0x0A { end += 1 }
-                lineNumber += 1
-                var lineEnd = end
-                if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                defer { start = end + 1 }
-                if lineEnd == start || bytes[start] == UInt8(ascii: "#") { continue }
-                fields.removeAll(keepingCapacity: true)
-                var f = start
-                for i in start..<lineEnd where bytes[i] == 0x09 {
-                    fields.append(f..<i)
-                    f = i + 1
-                }
-                fields.append(f..<lineEnd)
+            try TabSeparatedRows.forEach(in: bytes, expectedColumns: columnCount) { lineNumber, fields in
                 guard fields.count == columnCount else {
                     throw GazetteerError.malformedRow(path: path, line: lineNumber, reason: "\(fields.count) columns")
                 }

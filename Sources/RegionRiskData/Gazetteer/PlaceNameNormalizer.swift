@@ -31,17 +31,43 @@ package enum PlaceNameNormalizer {
         return (kept.isEmpty ? words : kept).joined(separator: " ")
     }
 
-    /// The keys a name is indexed under: full, core, and — for names with apostrophes — the
-    /// spelling with them removed ("N'Tossoni" is also "ntossoni").
+    /// The keys a name is indexed under: full, core, and — for names of several words — the
+    /// spelling run together ("N'Tossoni" is also "ntossoni", "In-Ekar" and "I-n-Ekar" are
+    /// "inekar", as Tamasheq names are written both ways).
     static func indexKeys(_ name: String) -> (full: String, core: String, joined: String?) {
         let full = fullKey(name)
         let core = coreKey(words: full.split(separator: " ").map(String.init))
         var joined: String?
-        if name.unicodeScalars.contains(where: isApostrophe) {
-            let j = fold(name, apostrophesJoin: true)
+        if full.contains(" ") {
+            let j = full.replacingOccurrences(of: " ", with: "")
             if j != full { joined = j }
         }
         return (full, core, joined)
+    }
+
+    /// A spelling-insensitive key for names transliterated from Bambara, Fulfulde, Songhay and
+    /// Tamasheq, which French and English writers spell differently: run together, dj → j,
+    /// sh → ch, ou and w → u, y → i, c, q and qu → k, ph → f, doubled letters single
+    /// ("Djénné"/"Jenne", "Kouloumbo"/"Kulumbo", "Dyalakoro"/"Dialakoro", "Coba"/"Koba").
+    /// nil when it equals the full key.
+    static func phoneticKey(fullKey full: String) -> String? {
+        var t = Array(full.utf8.filter { $0 != 0x20 })
+        func replace(_ from: String, _ to: String) {
+            let f = Array(from.utf8), r = Array(to.utf8)
+            var out: [UInt8] = [], i = 0
+            out.reserveCapacity(t.count)
+            while i < t.count {
+                if i + f.count <= t.count, t[i..<i + f.count].elementsEqual(f) { out += r; i += f.count } else { out.append(t[i]); i += 1 }
+            }
+            t = out
+        }
+        for (from, to) in [("dj", "j"), ("sh", "ch"), ("ph", "f"), ("qu", "k"), ("ou", "u"), ("w", "u"), ("y", "i"), ("c", "k"), ("q", "k")] {
+            replace(from, to)
+        }
+        var collapsed: [UInt8] = []
+        for b in t where collapsed.last != b { collapsed.append(b) }
+        let key = String(decoding: collapsed, as: UTF8.self)
+        return key.isEmpty || key == full ? nil : key
     }
 
     static func isApostrophe(_ u: Unicode.Scalar) -> Bool {

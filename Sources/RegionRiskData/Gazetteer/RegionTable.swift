@@ -5,6 +5,29 @@ import Foundation
 struct RegionTable: Sendable {
     private(set) var keysByName: [String: Set<String>] = [:]
     private(set) var displayNames: [String: String] = [:]
+    /// Region key → the cercles (folded OCHA 2015 names) it consists of, for regions newer than
+    /// the admin-1 codes places carry.
+    private(set) var cerclesByKey: [String: Set<String>] = [:]
+    /// Folded names of the cercles places lie in.
+    private(set) var cercleNames: Set<String> = []
+
+    /// Mali's regions created in 2016 and 2023, which GeoNames' codes (and the Natural Earth
+    /// regions the embedded places are assigned to) predate, as the 2015 cercles they were cut
+    /// from. Taoudénit, cut from the north of the Tombouctou cercle, also accepts the old
+    /// Tombouctou region (ML.08) as a whole. Keys of the 2023 regions are "ML.new-<name>".
+    static let maliNewerRegions: [(key: String, names: [String], cercles: [String], alsoKeys: [String])] = [
+        ("ML.12070577", ["Ménaka", "Menaka"], ["Menaka"], []),
+        ("ML.12070575", ["Taoudénit", "Taoudeni", "Taoudenni", "Taoudenit"], [], ["ML.08"]),
+        ("ML.new-bandiagara", ["Bandiagara"], ["Bandiagara", "Bankass", "Koro"], []),
+        ("ML.new-douentza", ["Douentza"], ["Douentza"], []),
+        ("ML.new-nioro", ["Nioro", "Nioro du Sahel"], ["Nioro", "Diema"], []),
+        ("ML.new-kita", ["Kita"], ["Kita"], []),
+        ("ML.new-nara", ["Nara"], ["Nara"], []),
+        ("ML.new-dioila", ["Dioïla", "Dioila"], ["Dioila"], []),
+        ("ML.new-bougouni", ["Bougouni"], ["Bougouni", "Yanfolila", "Kolondieba"], []),
+        ("ML.new-koutiala", ["Koutiala"], ["Koutiala", "Yorosso"], []),
+        ("ML.new-san", ["San"], ["San", "Tominian"], []),
+    ]
 
     /// Words around a region's name that do not identify it.
     static let genericWords: Set<String> = [
@@ -20,6 +43,14 @@ struct RegionTable: Sendable {
     init(places: [Place]) {
         for (key, name) in Admin1Names.mali.all { add(name, key: key) }
         for (alias, key) in Self.maliAliases { add(alias, key: key) }
+        var alsoKeys: [String: [String]] = [:]
+        for r in Self.maliNewerRegions {
+            for n in r.names { add(n, key: r.key) }
+            cerclesByKey[r.key] = Set(r.cercles.map(PlaceNameNormalizer.fullKey))
+            alsoKeys[r.key] = r.alsoKeys
+        }
+        self.alsoKeys = alsoKeys
+        for p in places { if let c = p.admin2Name { cercleNames.insert(PlaceNameNormalizer.fullKey(c)) } }
         var seen = Set<String>()
         for p in places where !p.admin1Code.isEmpty {
             let key = "\(p.countryCode).\(p.admin1Code)"
@@ -37,6 +68,18 @@ struct RegionTable: Sendable {
         if displayNames[key] == nil || Admin1Names.mali.names[key] == name { displayNames[key] = name }
     }
 
+    private var alsoKeys: [String: [String]] = [:]
+
+    /// The keys a hint's region stands for: itself and, for Taoudénit, the region it was cut from.
+    func expanded(_ keys: Set<String>) -> Set<String> {
+        keys.union(keys.flatMap { alsoKeys[$0] ?? [] })
+    }
+
+    /// The cercles of the hinted regions (empty for regions places carry as codes).
+    func cercles(of keys: Set<String>) -> Set<String> {
+        Set(keys.flatMap { cerclesByKey[$0] ?? [] })
+    }
+
     static func fold(_ name: String) -> String {
         let words = PlaceNameNormalizer.foldedWords(name)
         let kept = words.filter { !genericWords.contains($0) }
@@ -45,11 +88,14 @@ struct RegionTable: Sendable {
 
     /// The regions a hint names, with a display name; nil when it names none. One typo is
     /// tolerated in hints of five letters or more ("Moptti").
-    func match(_ hint: String) -> (keys: Set<String>, name: String)? {
+    ///
+    /// With `allowTypo` false (the hint is itself a place's name, e.g. "Niono" one letter from
+    /// the Nioro region), only exact region names count.
+    func match(_ hint: String, allowTypo: Bool = true) -> (keys: Set<String>, name: String)? {
         let folded = Self.fold(hint)
         guard !folded.isEmpty else { return nil }
         if let keys = keysByName[folded] { return (keys, display(keys)) }
-        guard folded.utf8.count >= 5 else { return nil }
+        guard allowTypo, folded.utf8.count >= 5 else { return nil }
         let q = Array(folded.utf8)
         let scratch = FuzzyScratch()
         var best: (Set<String>, String)?

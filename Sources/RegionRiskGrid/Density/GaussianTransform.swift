@@ -219,8 +219,10 @@ enum GaussianTransform {
         for i in 0..<events.count where events.weights[i] > 0 {
             let ex = (events.x[i] - grid.westX) / cs - 0.5
             let ey = (grid.northY - events.y[i]) / cs - 0.5
-            let n = Int((ex / L).rounded()), m = Int((ey / L).rounded())
-            guard n >= nodes.n0, n <= nodes.n1, m >= nodes.m0, m <= nodes.m1 else { continue }
+            let nD = (ex / L).rounded(), mD = (ey / L).rounded()
+            // Compared as Doubles first: a far-away event must not trap the conversion.
+            guard nD >= Double(nodes.n0), nD <= Double(nodes.n1), mD >= Double(nodes.m0), mD <= Double(nodes.m1) else { continue }
+            let n = Int(nD), m = Int(mD)
             nodeWeight[(m - nodes.m0) * nx + (n - nodes.n0)] += events.weights[i]
         }
         var best = 0.0

@@ -34,7 +34,7 @@ struct AnalysisAreaOptions: ParsableArguments {
     func namer(for area: AreaOfInterest) throws -> RegionNamer {
         let gazetteer = try Gazetteer.standard(importedIn: Gazetteer.dataDirectory().appendingPathComponent("gazetteers", isDirectory: true))
         return GazetteerRegionNamer(adminRegions: try loadRegions(for: area), gazetteer: gazetteer,
-                                    notable: Set(try Gazetteer.embeddedMali().places.map(\.geonameID)))
+                                    notable: try Gazetteer.notableMaliPlaceIDs())
     }
 
     /// The command's one analysis run: the area and the CRS of every grid it lays (checked to be

@@ -22,7 +22,7 @@ final class GazetteerRegionNamerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: cache) }
         let embedded = try Gazetteer.embeddedMali()
         let full = embedded.adding(try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache))
-        let namer = GazetteerRegionNamer(adminRegions: nil, gazetteer: full, notable: Set(embedded.places.map(\.geonameID)))
+        let namer = GazetteerRegionNamer(adminRegions: nil, gazetteer: full, notable: try Gazetteer.notableMaliPlaceIDs())
         let names = namer.placeNames(for: box, limit: 4)
         XCTAssertEqual(names.first, "Kayes")
         XCTAssertTrue(names.contains("Diboli"), "\(names)")

@@ -33,7 +33,7 @@ final class SampleGeocodingTests: XCTestCase {
         XCTAssertEqual(rows.count, 77)
         let (near, resolved) = resolvedNear(rows, gazetteer: try Gazetteer.embeddedMali())
         print("sample geocoding, embedded gazetteer: \(near) of \(rows.count) within 25 km (\(resolved) resolved)")
-        XCTAssertGreaterThanOrEqual(near, 22)
+        XCTAssertGreaterThanOrEqual(near, 48, "51 with the complete embedded gazetteer (24 with the old 100 towns)")
     }
 
     func testFullGeoNamesDumpPlacesNearlyAllOfThem() throws {
@@ -44,6 +44,6 @@ final class SampleGeocodingTests: XCTestCase {
         let gazetteer = try Gazetteer.embeddedMali().adding(try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache))
         let (near, resolved) = resolvedNear(rows, gazetteer: gazetteer)
         print("sample geocoding, with the GeoNames dump: \(near) of \(rows.count) within 25 km (\(resolved) resolved)")
-        XCTAssertGreaterThanOrEqual(near, 47)
+        XCTAssertGreaterThanOrEqual(near, 50, "53 measured")
     }
 }
