@@ -24,14 +24,14 @@ package enum ReportedPlaceName {
     /// place itself without its qualifiers keeps most, a place the name is only near or in
     /// (a commune, a cercle, one end of a road, a place it is "30 km from") much less.
     package struct Reading: Equatable {
-        var text: String
+        package var text: String
         /// Factor on the confidence of the reading's match, 0…1.
-        var trust: Double
+        package var trust: Double
     }
 
     /// Trust of each kind of reading (see `Reading`).
-    enum Trust {
-        static let itself = 0.9, alternative = 0.85, roadEnd = 0.8, between = 0.7, container = 0.6, proximity = 0.6
+    package enum Trust {
+        package static let itself = 0.9, alternative = 0.85, roadEnd = 0.8, between = 0.7, container = 0.6, proximity = 0.6
     }
 
     /// Alternative readings, best first; empty when the name has nothing to strip.

@@ -75,7 +75,10 @@ public enum IncidentPlaceNaming {
             let t = words.joined(separator: " ").trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters))
             if !t.isEmpty, !out.contains(t), t.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { out.append(t) }
         }
-        for r in [reported] + ReportedPlaceName.readings(of: reported) {
+        // Only readings that are the place itself: a place the name is merely in or near (a
+        // cercle, one end of a road, "30 km from X") would name the incident after somewhere else.
+        let itself = ReportedPlaceName.weightedReadings(of: reported).filter { $0.trust >= ReportedPlaceName.Trust.alternative }
+        for r in [reported] + itself.map(\.text) {
             add(r)
             for piece in r.split(whereSeparator: { $0 == "," || $0 == "/" }) where piece.count < r.count {
                 add(ReportedPlaceName.stripQualifiers(String(piece)))
