@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     /// Exit status when new regions appeared since the previous run.
     static let newRegionsExitCode = ExitStatus.newRegionsOrStrictRejects
     /// Exit status when the report was published but the run history could not be written.
-    static let historyNotRecordedExitCode: Int32 = 4
+    static let historyNotRecordedExitCode = ExitStatus.publishedWithoutHistory
 
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var input: EventInputOptions

@@ -11,6 +11,8 @@ enum ExitStatus {
     /// `report`: done, and new or escalating regions appeared since the previous run.
     /// `ingest --strict`: rows were rejected, so nothing was stored.
     static let newRegionsOrStrictRejects: Int32 = 3
+    /// `report`: published, but the run history could not be written (read the report).
+    static let publishedWithoutHistory: Int32 = 4
     /// A usage error: an option or argument that cannot be used (sysexits EX_USAGE).
     static let usage: Int32 = 64
     /// `ingest`: another ingest kept the store locked past `--wait` (sysexits EX_TEMPFAIL).
