@@ -53,6 +53,10 @@ public struct RiskReportOutcome: Sendable {
 }
 
 public enum RiskReport {
+    /// How many stages `run` reports through `progress` for `request` (detection, density,
+    /// admin-1 table, the forecast when asked for, history, render, publish).
+    public static func stageCount(for request: RiskReportRequest) -> Int { request.forecastHorizonDays == nil ? 6 : 7 }
+
     /// Runs the pipeline and publishes `root/<as-of>/`. The caller holds the folder's lock.
     /// - Parameter history: where runs are remembered; default `history.json` in the folder.
     public static func run(_ request: RiskReportRequest, folder: ReportFolder, history historyStore: RunHistoryStore? = nil,
@@ -148,8 +152,10 @@ public enum RiskReport {
             try AtomicFile.write(HTMLReport.render(document), to: staging.appendingPathComponent("report.html"))
             try AtomicFile.write(MarkdownReport.render(document), to: staging.appendingPathComponent("report.md"))
             stage("render")
+            // The files as written (admin-1 tables only with regions, risk.csv only with a forecast).
+            let written = try FileManager.default.contentsOfDirectory(atPath: staging.path).filter { !$0.hasPrefix(".") }
             let manifest = makeManifest(request: request, detection: detection, density: density, grid: grid, stages: stages,
-                                        newCount: comparison.new.count)
+                                        newCount: comparison.new.count, files: (written + ["manifest.json"]).sorted())
             try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: staging.appendingPathComponent("manifest.json"))
         } catch {
             try? FileManager.default.removeItem(at: staging)
@@ -241,7 +247,7 @@ public enum RiskReport {
     }
 
     static func makeManifest(request: RiskReportRequest, detection: ChangeDetectionResult, density: DensityResult, grid: AreaGrid,
-                             stages: [(String, Double)], newCount: Int) -> JSONValue {
+                             stages: [(String, Double)], newCount: Int, files written: [String]) -> JSONValue {
         let densityMeta = RunMetadata.density(density, area: grid, inputs: []).filter { ["parameters", "grid", "result"].contains($0.0) }
         let regions = detection.regions
         let counts: [(String, JSONValue)] = [
@@ -254,8 +260,7 @@ public enum RiskReport {
             ("undated_events", .number(Double(detection.undated))),
         ]
         let stageTimes: [(String, JSONValue)] = stages.map { ($0.0, .number(($0.1 * 1000).rounded() / 1000)) }
-        let files: [JSONValue] = ["regions.geojson", "density.geojson", "density.asc", "density.prj", "admin1.csv",
-                                  "admin1.geojson", "report.html", "report.md", "manifest.json"].map { .string($0) }
+        let files: [JSONValue] = written.map { .string($0) }
         let area: JSONValue = .object([("name", .string(request.area.name)), ("source", .string(request.area.source))])
         var members: [(String, JSONValue)] = [("software", RunMetadata.software)]
         members.append(("as_of", .string(detection.asOf.description)))

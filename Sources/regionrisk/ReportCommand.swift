@@ -81,7 +81,7 @@ struct ReportCommand: ParsableCommand {
         request.densityCellKm = densityCellKm
         request.densityBandwidthKm = densityBandwidthKm
         if forecast { request.forecastHorizonDays = horizonDays }
-        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet)
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet, total: RiskReport.stageCount(for: request))
         // Runs on a store are remembered in it; otherwise beside the reports.
         let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }
         let outcome: RiskReportOutcome
@@ -113,12 +113,13 @@ struct ReportCommand: ParsableCommand {
 /// A one-line progress indicator on stderr, only when stderr is a terminal.
 final class Progress {
     let enabled: Bool
+    let total: Int
     var steps = 0
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, total: Int) { self.enabled = enabled; self.total = total }
     func step(_ name: String) {
         guard enabled else { return }
         steps += 1
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(steps)/6] \(name) done".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(steps)/\(total)] \(name) done".utf8))
     }
     func finish() {
         guard enabled else { return }

@@ -77,3 +77,22 @@ final class ReportCLITests: XCTestCase {
         XCTAssertEqual(try runCLI(["report", "--as-of", "yesterday"]).status, 64)
     }
 }
+
+/// The manifest lists the files the report folder really holds, with and without a forecast.
+final class ReportManifestCLITests: XCTestCase {
+    func testManifestListsTheFilesWritten() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rr-manifest-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for forecast in [false, true] {
+            let out = dir.appendingPathComponent(forecast ? "with" : "without")
+            let r = try runCLI(["report", "--as-of", "2025-07-08", "--out", out.path] + (forecast ? ["--forecast"] : []))
+            XCTAssertTrue(r.status == 0 || r.status == 3, r.stderr)
+            let latest = out.appendingPathComponent("latest")
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: latest.appendingPathComponent("manifest.json"))) as? [String: Any]
+            let listed = try XCTUnwrap(manifest?["files"] as? [String])
+            let present = try FileManager.default.contentsOfDirectory(atPath: latest.path).filter { !$0.hasPrefix(".") }.sorted()
+            XCTAssertEqual(listed, present)
+            XCTAssertEqual(listed.contains("risk.csv"), forecast)
+        }
+    }
+}

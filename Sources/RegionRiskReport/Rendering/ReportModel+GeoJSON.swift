@@ -30,7 +30,7 @@ extension FlaggedRegionSummary {
             guard let d = v.doubleValue, d.isFinite, d >= 0 else {
                 throw ReportModelError("\(where_): \"\(key)\" must be a non-negative number, found \(v.serialized())")
             }
-            return Int(d.rounded())
+            return ParameterLimits.roundedSaturating(d)  // a count from a file: never a trap
         }
         func probability(_ key: String) throws -> Double? {
             guard let v = p[key], v != .null else { return nil }
@@ -50,7 +50,7 @@ extension FlaggedRegionSummary {
         let id: String
         switch feature.id {
         case let .string(s)?: id = s
-        case let .number(n)? where n.isFinite: id = n == n.rounded() ? String(Int(n)) : "\(n)"
+        case let .number(n)? where n.isFinite: id = n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : "\(n)"
         default: id = fallbackID
         }
         self.init(
