@@ -76,21 +76,25 @@ public enum RiskReport {
         try DensityParameters(cellSizeKm: request.densityCellKm, bandwidthKm: request.densityBandwidthKm,
                               kernel: request.densityKernel, weighting: EventWeighting()).checkLimits()
 
-        // 1. Detection.
-        let detection = try ChangeDetector.run(request.analysis, incidents: request.incidents,
-                                               parameters: request.detection, namer: request.namer)
+        // 1. Detection, on the windows' events projected once for every stage below.
+        let rp = request.detection
+        guard let events = try request.analysis.windowedIncidents(request.incidents, asOf: rp.asOf, recentDays: rp.recentDays,
+                                                                  baselineDays: rp.baselineDays) else {
+            throw DetectionError("no dated events: the detection needs event dates to form its windows")
+        }
+        let detection = try ChangeDetector.run(request.analysis, events: events, parameters: rp, namer: request.namer)
         let asOf = detection.asOf
         let p = detection.parameters
         stage("detection")
 
         // 2. Density of the events in both windows (up to the as-of date).
-        let windows = AnalysisWindows(asOf: asOf, recentDays: p.recentDays, baselineDays: p.baselineDays)
-        let windowEvents = request.incidents.filter { $0.date.map(windows.contains) ?? false }
+        let windows = events.windows
+        let windowEvents = events.inWindows.incidents
         let grid = try request.analysis.grid(cellSizeKm: request.densityCellKm)
         let densityParameters = DensityParameters(cellSizeKm: request.densityCellKm, bandwidthKm: request.densityBandwidthKm,
                                                   kernel: request.densityKernel,
                                                   weighting: EventWeighting(excludeRegionOnlyLocations: p.excludeRegionOnlyLocations))
-        let density = try DensityAnalysis.run(incidents: windowEvents, grid: grid, parameters: densityParameters)
+        let density = try DensityAnalysis.run(events.inWindows, grid: grid, parameters: densityParameters)
         let classes = try DensityExport.classPolygons(density.grid)
         stage("density")
 

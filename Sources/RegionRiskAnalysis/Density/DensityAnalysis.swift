@@ -44,19 +44,31 @@ public enum DensityAnalysis {
     public static func run(incidents: [Incident], grid areaGrid: AreaGrid, parameters: DensityParameters,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> DensityResult {
         try parameters.checkLimits()
-        var used: [LonLat] = [], weights: [Double] = [], excluded: [ExcludedIncident] = []
-        used.reserveCapacity(incidents.count)
-        weights.reserveCapacity(incidents.count)
-        for incident in incidents {
+        let xy = try areaGrid.project(incidents.map(\.location))
+        return try run(ProjectedIncidents(incidents: incidents, x: xy.x, y: xy.y), grid: areaGrid, parameters: parameters,
+                       threads: threads)
+    }
+
+    /// The density of incidents already projected into the grid's CRS (an analysis run's
+    /// `ProjectedIncidents`): weighted, and computed without projecting them again.
+    public static func run(_ projected: ProjectedIncidents, grid areaGrid: AreaGrid, parameters: DensityParameters,
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> DensityResult {
+        try parameters.checkLimits()
+        var xs: [Double] = [], ys: [Double] = [], weights: [Double] = [], excluded: [ExcludedIncident] = []
+        xs.reserveCapacity(projected.count)
+        ys.reserveCapacity(projected.count)
+        weights.reserveCapacity(projected.count)
+        for (i, incident) in projected.incidents.enumerated() {
             switch parameters.weighting.weight(of: incident) {
             case let .success(w):
-                used.append(incident.location)
+                xs.append(projected.x[i])
+                ys.append(projected.y[i])
                 weights.append(w)
             case let .failure(reason):
                 excluded.append(ExcludedIncident(incident: incident, reason: reason))
             }
         }
-        let projected = try areaGrid.project(used)
+        let projected = (x: xs, y: ys)
         let events = ProjectedEvents(x: projected.x, y: projected.y, weights: weights)
         let computed = try DensityEngine.compute(events: events, grid: areaGrid.spec, kernel: parameters.kernel,
                                                  bandwidthKm: parameters.bandwidthKm, threads: threads)

@@ -31,21 +31,28 @@ public enum ChangeDetector {
     /// else on the latest dated event.
     public static func run(_ analysis: AnalysisRun, incidents: [Incident], parameters: ChangeDetectionParameters,
                            namer: RegionNamer? = nil) throws -> ChangeDetectionResult {
-        var p = parameters
-        try p.checkLimits()
-        guard p.monteCarloReplicates >= 0, p.monteCarloReplicates <= 100_000 else {
-            throw DetectionError("the number of Monte Carlo replicates must be between 0 and 100000")
-        }
-        var dated: [(event: Incident, date: CivilDate)] = []
-        for e in incidents { if let d = e.date { dated.append((e, d)) } }
-        let undated = incidents.count - dated.count
-        guard let latest = dated.map(\.date).max(), let first = dated.map(\.date).min() else {
+        try checkParameters(parameters)
+        guard let events = try analysis.windowedIncidents(incidents, asOf: parameters.asOf, recentDays: parameters.recentDays,
+                                                          baselineDays: parameters.baselineDays) else {
             throw DetectionError("no dated events: the detection needs event dates to form its windows")
         }
-        let asOf = p.asOf ?? latest
+        return try run(analysis, events: events, parameters: parameters, namer: namer)
+    }
+
+    /// Detection on events already split into the run's windows and projected
+    /// (`AnalysisRun.windowedIncidents`); `parameters`' windows must be the ones `events` was made with.
+    public static func run(_ analysis: AnalysisRun, events: WindowedIncidents, parameters: ChangeDetectionParameters,
+                           namer: RegionNamer? = nil) throws -> ChangeDetectionResult {
+        var p = parameters
+        try checkParameters(p)
+        let windows = events.windows
+        guard windows.recentDays == p.recentDays, windows.baselineDays == p.baselineDays,
+              p.asOf.map({ $0 == windows.recentEnd }) ?? true else {
+            throw DetectionError("the events were split into windows other than the detection's parameters give")
+        }
+        let asOf = windows.recentEnd, first = events.firstDate, undated = events.undatedCount
         p.asOf = asOf
         var notes: [String] = []
-        let windows = AnalysisWindows(asOf: asOf, recentDays: p.recentDays, baselineDays: p.baselineDays)
         let baselineStart = windows.baselineStart
         if first > baselineStart {
             notes.append("the data start on \(first), after the baseline window opens (\(baselineStart)): the baseline covers fewer days than stated, so \"quiet before\" is weaker evidence")
@@ -55,25 +62,20 @@ public enum ChangeDetector {
         }
 
         let grid = try analysis.grid(cellSizeKm: p.cellSizeKm)
-        var excludedRegionOnly = 0
-        var recent: [Incident] = [], baseline: [Incident] = []
-        for (e, d) in dated {
-            guard windows.contains(d) else { continue }
-            if p.excludeRegionOnlyLocations, e.locationPrecision == .regionOnly { excludedRegionOnly += 1; continue }
-            if windows.isRecent(d) { recent.append(e) } else { baseline.append(e) }
-        }
-        recent.sort { ($0.date ?? asOf, $0.sourceEventID) < ($1.date ?? asOf, $1.sourceEventID) }
+        // Each window was projected once (`WindowedIncidents`); everything below works on those coordinates.
+        let all = events.inWindows
+        let keep = { (i: Int) in !(p.excludeRegionOnlyLocations && all.incidents[i].locationPrecision == .regionOnly) }
+        let recentIndices = events.recentIndices.filter(keep), baselineIndices = events.baselineIndices.filter(keep)
+        let excludedRegionOnly = events.recentIndices.count + events.baselineIndices.count - recentIndices.count - baselineIndices.count
         if excludedRegionOnly > 0 {
             notes.append("\(excludedRegionOnly) events in the windows are located only to a region (geo precision 3) and were left out of the test")
         }
-
-        // Each window is projected once; everything below works on those coordinates.
+        let recentProjected = all.subset(recentIndices), baselineProjected = all.subset(baselineIndices)
+        let recent = recentProjected.incidents, baseline = baselineProjected.incidents
         let h = p.bandwidthKm * 1000
-        let recentProjected = try grid.project(recent.map(\.location))
-        let baselineProjected = try grid.project(baseline.map(\.location))
         let episodes = EpisodeGrouping.singleLinkage(x: recentProjected.x, y: recentProjected.y, linkMeters: h)
-        let baselineNear = baselineEventsNear(episodes: episodes, recent: recentProjected, baseline: baselineProjected,
-                                              bandwidthMeters: h)
+        let baselineNear = baselineEventsNear(episodes: episodes, recent: (recentProjected.x, recentProjected.y),
+                                              baseline: (baselineProjected.x, baselineProjected.y), bandwidthMeters: h)
 
         // Significance of every episode, as a unit.
         let dayZero = Double(baselineStart.dayNumber)
@@ -147,6 +149,13 @@ public enum ChangeDetector {
                                      eventsInRecentWindow: recent.count,
                                      eventsInBaselineWindow: baseline.count, excludedRegionOnly: excludedRegionOnly,
                                      undated: undated, notes: notes, crs: analysis.crsJSON)
+    }
+
+    static func checkParameters(_ p: ChangeDetectionParameters) throws {
+        try p.checkLimits()
+        guard p.monteCarloReplicates >= 0, p.monteCarloReplicates <= 100_000 else {
+            throw DetectionError("the number of Monte Carlo replicates must be between 0 and 100000")
+        }
     }
 
     /// Table order: the most urgent category first, significant first, strongest evidence first,
