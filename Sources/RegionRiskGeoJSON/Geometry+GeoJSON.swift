@@ -6,13 +6,13 @@ import RegionRiskGeometry
 /// goes through these two functions.
 extension Geometry {
     /// A geometry from GeoJSON (lon → x, lat → y). Polygon rings are closed if needed.
-    public convenience init(geoJSON: GeoJSONGeometry, context: GEOSContext = .current) throws {
+    package convenience init(geoJSON: GeoJSONGeometry, context: GEOSContext = .current) throws {
         try self.init(shape: geoJSON.shape, context: context)
     }
 
     /// The geometry as GeoJSON (x → lon, y → lat), coordinates as stored (no range check, no
     /// rewinding). An empty point has no GeoJSON form and throws.
-    public func geoJSON() throws -> GeoJSONGeometry {
+    package func geoJSON() throws -> GeoJSONGeometry {
         GeoJSONGeometry(shape: try shape())
     }
 }

@@ -3,8 +3,8 @@ import RegionRiskBase
 
 extension ReportFolder {
     /// What `recover()` repaired, one sentence each (for the run's log).
-    public struct Recovery: Sendable, Equatable {
-        public var repairs: [String] = []
+    package struct Recovery: Sendable, Equatable {
+        package var repairs: [String] = []
     }
 
     /// Puts the reports root back in order after a crashed run (call only while holding the lock):
@@ -13,7 +13,7 @@ extension ReportFolder {
     /// `latest` that is missing or dangling is pointed at the newest complete dated folder.
     /// Never removes the only copy of a report.
     @discardableResult
-    public func recover() -> Recovery {
+    package func recover() -> Recovery {
         let fm = FileManager.default
         var recovery = Recovery()
         let items = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).sorted()

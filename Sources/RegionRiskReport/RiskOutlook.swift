@@ -27,7 +27,7 @@ public struct RiskOutlook: Sendable, Equatable {
     /// recent + baseline days, yet among the highest forecasts.
     public struct AtRiskPlace: Sendable, Equatable {
         public var id: String
-        public var category: FlagCategory
+        package var category: FlagCategory
         public var places: [String]
         public var admin1: [String]
         /// Expected events in the cell over the horizon, and P(≥ 1).

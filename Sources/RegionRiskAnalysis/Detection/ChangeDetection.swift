@@ -124,7 +124,7 @@ public struct ChangeDetectionResult: Sendable {
     /// Episodes of recent events, all tested.
     public var episodesTested: Int
     /// The fitted null (nil with no recent event).
-    public var null: StationaryHawkesNull?
+    package var null: StationaryHawkesNull?
     public var eventsInRecentWindow: Int
     public var eventsInBaselineWindow: Int
     /// Events left out of the test because their location is known only to a region.

@@ -3,7 +3,7 @@ import RegionRiskBase
 
 extension ChangeDetectionParameters {
     /// Throws `ParameterLimitError` unless every numeric setting is inside `ParameterLimits`.
-    public func checkLimits() throws {
+    package func checkLimits() throws {
         try ParameterLimits.check("the recent window", recentDays, in: ParameterLimits.windowDays, unit: "days")
         try ParameterLimits.check("the baseline window", baselineDays, in: ParameterLimits.windowDays, unit: "days")
         try ParameterLimits.check("the cell size", cellSizeKm, in: ParameterLimits.cellSizeKm, unit: "km")
@@ -17,7 +17,7 @@ extension ChangeDetectionParameters {
 
 extension EmergingHotSpotRunParameters {
     /// Throws `ParameterLimitError` unless every numeric setting is inside `ParameterLimits`.
-    public func checkLimits() throws {
+    package func checkLimits() throws {
         try ParameterLimits.check("the number of time steps", steps, in: ParameterLimits.timeSteps)
         try ParameterLimits.check("the time step", stepDays, in: ParameterLimits.stepDays, unit: "days")
         try ParameterLimits.check("the cell size", cellSizeKm, in: ParameterLimits.cellSizeKm, unit: "km")

@@ -8,14 +8,14 @@ import RegionRiskGrid
 /// The fit benchmark's scenario: about `events` simulated events of a known self-exciting
 /// process over ten years on an area's 10 km grid, with background patches at seeded random
 /// cells inside the area. Shared by `regionrisk bench --forecast-events` and the tests.
-public struct ForecastBenchmarkScenario: Sendable {
-    public var grid: AreaGrid
-    public var points: SpaceTimePoints
-    public var truth: SelfExcitingParameters
-    public var days: Double
+package struct ForecastBenchmarkScenario: Sendable {
+    package var grid: AreaGrid
+    package var points: SpaceTimePoints
+    package var truth: SelfExcitingParameters
+    package var days: Double
 
     /// - Parameter events: target count; the background rate is set so μ·T/(1 − α) ≈ events.
-    public static func prepare(area: AreaOfInterest, events: Int, seed: UInt64 = 42) throws -> ForecastBenchmarkScenario {
+    package static func prepare(area: AreaOfInterest, events: Int, seed: UInt64 = 42) throws -> ForecastBenchmarkScenario {
         guard events >= 10, events <= 10_000_000 else { throw ForecastError.invalidSetting("benchmark events must be between 10 and 10,000,000") }
         let grid = try AreaGrid.make(area: area, cellSizeKm: 10)
         let days = 3650.0
@@ -44,7 +44,7 @@ public struct ForecastBenchmarkScenario: Sendable {
     }
 
     /// The measured body: the full fit (bandwidth selection, EM, standard errors).
-    public func fit() throws -> SelfExcitingFit {
+    package func fit() throws -> SelfExcitingFit {
         try SelfExcitingFit.fit(points: points, grid: grid.spec, mask: grid.mask, startDay: 0, endDay: days,
                                 minimumBandwidthKm: grid.spec.cellSizeMeters / 2000)
     }

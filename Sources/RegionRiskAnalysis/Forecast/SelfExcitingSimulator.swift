@@ -10,24 +10,24 @@ import RegionRiskGrid
 /// patches (or uniformly in a rectangle); each event has Poisson(α) children, each after an
 /// Exp(ω) delay and at a N(0, σ²) offset in x and y; children have children in turn. For tests with
 /// known truth and for benchmarks; seeded, so every run gives the same events.
-public struct SelfExcitingSimulator: Sendable {
+package struct SelfExcitingSimulator: Sendable {
     /// A background patch: a Gaussian of σ `sigmaKm` centred on (xKm, yKm), with a relative weight.
-    public struct Patch: Sendable, Equatable {
-        public var xKm: Double, yKm: Double, sigmaKm: Double, weight: Double
-        public init(xKm: Double, yKm: Double, sigmaKm: Double, weight: Double) {
+    package struct Patch: Sendable, Equatable {
+        package var xKm: Double, yKm: Double, sigmaKm: Double, weight: Double
+        package init(xKm: Double, yKm: Double, sigmaKm: Double, weight: Double) {
             self.xKm = xKm; self.yKm = yKm; self.sigmaKm = sigmaKm; self.weight = weight
         }
     }
 
-    public var parameters: SelfExcitingParameters
+    package var parameters: SelfExcitingParameters
     /// Background patches; when empty, the background is uniform on `uniformBox`.
-    public var patches: [Patch]
+    package var patches: [Patch]
     /// (minX, minY, maxX, maxY) km: the uniform background's rectangle, and the area outside which
     /// events (of either kind) are dropped when `clipToBox` is set.
-    public var uniformBox: (minX: Double, minY: Double, maxX: Double, maxY: Double)
-    public var clipToBox: Bool
+    package var uniformBox: (minX: Double, minY: Double, maxX: Double, maxY: Double)
+    package var clipToBox: Bool
 
-    public init(parameters: SelfExcitingParameters, patches: [Patch] = [],
+    package init(parameters: SelfExcitingParameters, patches: [Patch] = [],
                 uniformBox: (minX: Double, minY: Double, maxX: Double, maxY: Double), clipToBox: Bool = false) {
         self.parameters = parameters
         self.patches = patches
@@ -36,7 +36,7 @@ public struct SelfExcitingSimulator: Sendable {
     }
 
     /// Events in [startDay, endDay), time order, and whether each is a background event.
-    public func simulate(startDay: Double, endDay: Double, seed: UInt64) -> (points: SpaceTimePoints, isBackground: [Bool]) {
+    package func simulate(startDay: Double, endDay: Double, seed: UInt64) -> (points: SpaceTimePoints, isBackground: [Bool]) {
         var rng = SplitMix64(seed: seed)
         let p = parameters
         var xs: [Double] = [], ys: [Double] = [], ts: [Double] = [], bg: [Bool] = []
@@ -80,7 +80,7 @@ public struct SelfExcitingSimulator: Sendable {
 
     /// Simulated points as incidents: positions unprojected from `crs` (km → metres → lon/lat),
     /// dates `floor(t)` days after `day0`. Source "simulated", ids "sim-<n>".
-    public static func incidents(from points: SpaceTimePoints, crs: String, day0: CivilDate) throws -> [Incident] {
+    package static func incidents(from points: SpaceTimePoints, crs: String, day0: CivilDate) throws -> [Incident] {
         var xs = points.xKm.map { $0 * 1000 }, ys = points.yKm.map { $0 * 1000 }
         try Projection(from: "EPSG:4326", to: crs).inverse(x: &xs, y: &ys)
         return (0..<points.count).map { i in

@@ -8,7 +8,7 @@ import Foundation
 /// Points: `publish.before-swap`, `publish.after-aside`, `publish.after-swap`, `publish.before-latest`,
 /// `publish.after-latest`, `report.history`, `ingest.before-commit` (see `ReportFolder.publish` and `RiskReport.run`);
 /// flag `publish.no-exchange` forces the two-rename path used where RENAME_EXCHANGE is missing.
-public enum FaultInjection {
+package enum FaultInjection {
     enum Action: String { case kill, fail, flag }
 
     static let configured: [String: Action] = parse(ProcessInfo.processInfo.environment["REGIONRISK_TEST_FAULT"] ?? "")
@@ -24,7 +24,7 @@ public enum FaultInjection {
     }
 
     /// Kills the process or throws when the test asked for it at `name`.
-    public static func point(_ name: String) throws {
+    package static func point(_ name: String) throws {
         switch configured[name] {
         case .kill?: kill(getpid(), SIGKILL)
         case .fail?: throw FaultInjectionError(point: name)
@@ -33,11 +33,11 @@ public enum FaultInjection {
     }
 
     /// Whether the flag `name` is set.
-    public static func isSet(_ name: String) -> Bool { configured[name] != nil }
+    package static func isSet(_ name: String) -> Bool { configured[name] != nil }
 }
 
 /// A failure injected at a named point (tests only).
-public struct FaultInjectionError: LocalizedError, Sendable {
-    public let point: String
-    public var errorDescription: String? { "injected failure at \(point) (REGIONRISK_TEST_FAULT)" }
+package struct FaultInjectionError: LocalizedError, Sendable {
+    package let point: String
+    package var errorDescription: String? { "injected failure at \(point) (REGIONRISK_TEST_FAULT)" }
 }

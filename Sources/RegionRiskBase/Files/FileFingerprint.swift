@@ -1,9 +1,9 @@
 import Foundation
 
 /// Content fingerprints of input files, recorded in outputs so a result can be reproduced.
-public enum FileFingerprint {
+package enum FileFingerprint {
     /// SHA-256 of the file's bytes, lowercase hex, read in 1 MiB chunks.
-    public static func sha256Hex(of url: URL) throws -> String {
+    package static func sha256Hex(of url: URL) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw OutputError(path: url.path, reason: "cannot open to fingerprint it")
         }

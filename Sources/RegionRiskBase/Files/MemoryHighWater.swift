@@ -7,10 +7,10 @@ import Foundation
 /// when the reset is refused, `reset()` returns false and `peakBytes()` falls back to
 /// `getrusage`'s `ru_maxrss`, a mark that never goes down — callers must then say the figure is
 /// the process's peak so far, not the scenario's.
-public enum MemoryHighWater {
+package enum MemoryHighWater {
     /// Resets the high-water mark to the current resident set. Returns whether it worked.
     @discardableResult
-    public static func reset() -> Bool {
+    package static func reset() -> Bool {
         #if os(Linux)
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
@@ -22,7 +22,7 @@ public enum MemoryHighWater {
     }
 
     /// Peak resident memory since the last successful `reset()` (or process start), bytes.
-    public static func peakBytes() -> Int {
+    package static func peakBytes() -> Int {
         #if os(Linux)
         if let kib = statusField("VmHWM:") { return kib * 1024 }
         #endif
@@ -32,7 +32,7 @@ public enum MemoryHighWater {
     }
 
     /// Current resident memory, bytes (0 when unknown).
-    public static func currentBytes() -> Int {
+    package static func currentBytes() -> Int {
         #if os(Linux)
         if let kib = statusField("VmRSS:") { return kib * 1024 }
         #endif

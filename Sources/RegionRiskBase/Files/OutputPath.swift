@@ -48,7 +48,7 @@ enum OutputPath: Equatable {
 
 extension AtomicFile {
     /// Writes to the path a user gave: `-` is standard output, anything else as `write(_:to:)`.
-    public static func write(_ data: Data, toPath path: String) throws {
+    package static func write(_ data: Data, toPath path: String) throws {
         guard path != "-" else {
             do { try FileHandle.standardOutput.write(contentsOf: data) } catch {
                 throw OutputError(path: "standard output", reason: "cannot write: \(error.localizedDescription)")
@@ -60,7 +60,7 @@ extension AtomicFile {
     }
 
     /// UTF-8 text to the path a user gave (`-` for standard output).
-    public static func write(_ text: String, toPath path: String) throws {
+    package static func write(_ text: String, toPath path: String) throws {
         try write(Data(text.utf8), toPath: path)
     }
 }

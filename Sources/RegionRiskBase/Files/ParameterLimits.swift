@@ -6,51 +6,51 @@ import Foundation
 /// an unlucky value (a typo, `1e300`, `9223372036854775807`) ends in a `ParameterLimitError`
 /// naming the parameter, its range and a hint, never in a trap or an exhausted machine.
 /// The README's "Valid ranges" table lists the same numbers.
-public enum ParameterLimits {
+package enum ParameterLimits {
     /// Fatalities of one event (a row outside this range is rejected, with the reason).
-    public static let fatalities: ClosedRange<Double> = 0...1_000_000
+    package static let fatalities: ClosedRange<Double> = 0...1_000_000
     /// A user weight column's value, per event.
-    public static let weight: ClosedRange<Double> = 0...1e9
+    package static let weight: ClosedRange<Double> = 0...1e9
     /// Grid cell side, km (10 m to 1,000 km).
-    public static let cellSizeKm: ClosedRange<Double> = 0.01...1_000
+    package static let cellSizeKm: ClosedRange<Double> = 0.01...1_000
     /// Kernel bandwidth (support radius, or σ for the Gaussian), km; 10,000 km is a quarter of
     /// the Earth's circumference, beyond which every kernel is flat over any area.
-    public static let bandwidthKm: ClosedRange<Double> = 0.01...10_000
+    package static let bandwidthKm: ClosedRange<Double> = 0.01...10_000
     /// Recent and baseline windows, days (up to 100 years).
-    public static let windowDays: ClosedRange<Int> = 1...36_525
+    package static let windowDays: ClosedRange<Int> = 1...36_525
     /// Exponential-decay half-life, days.
-    public static let halfLifeDays: ClosedRange<Double> = 0.01...36_525
+    package static let halfLifeDays: ClosedRange<Double> = 0.01...36_525
     /// Emerging-hot-spot time steps (ArcGIS needs at least 10).
-    public static let timeSteps: ClosedRange<Int> = 10...1_000
+    package static let timeSteps: ClosedRange<Int> = 10...1_000
     /// Length of one emerging-hot-spot time step, days.
-    public static let stepDays: ClosedRange<Int> = 1...3_653
+    package static let stepDays: ClosedRange<Int> = 1...3_653
     /// Event counts a cell may be compared with (`--quiet-max`, `--min-recent`).
-    public static let eventThreshold: ClosedRange<Int> = 0...1_000_000_000
+    package static let eventThreshold: ClosedRange<Int> = 0...1_000_000_000
     /// Seconds a report waits for another run's lock.
-    public static let lockTimeoutSeconds: ClosedRange<Double> = 0...86_400
+    package static let lockTimeoutSeconds: ClosedRange<Double> = 0...86_400
     /// Cells in one grid (the bounding box of the area, in cells).
-    public static let maximumGridCells = 200_000_000
+    package static let maximumGridCells = 200_000_000
     /// Cells × time steps in one space-time cube.
-    public static let maximumCubeCells = 100_000_000
+    package static let maximumCubeCells = 100_000_000
     /// Bytes of working arrays one computation may allocate (4 GiB).
-    public static let maximumWorkingBytes = 4 << 30
+    package static let maximumWorkingBytes = 4 << 30
 
     /// Throws unless `value` is finite and inside `range`.
-    public static func check(_ name: String, _ value: Double, in range: ClosedRange<Double>, unit: String = "") throws {
+    package static func check(_ name: String, _ value: Double, in range: ClosedRange<Double>, unit: String = "") throws {
         guard value.isFinite, range.contains(value) else {
             throw ParameterLimitError.outOfRange(name: name, value: text(value), range: "\(text(range.lowerBound)) to \(text(range.upperBound))", unit: unit)
         }
     }
 
     /// Throws unless `value` is inside `range`.
-    public static func check(_ name: String, _ value: Int, in range: ClosedRange<Int>, unit: String = "") throws {
+    package static func check(_ name: String, _ value: Int, in range: ClosedRange<Int>, unit: String = "") throws {
         guard range.contains(value) else {
             throw ParameterLimitError.outOfRange(name: name, value: "\(value)", range: "\(range.lowerBound) to \(range.upperBound)", unit: unit)
         }
     }
 
     /// The product of `factors` if it is at most `budget`, else `nil` (also on overflow).
-    public static func product(_ factors: [Int], atMost budget: Int) -> Int? {
+    package static func product(_ factors: [Int], atMost budget: Int) -> Int? {
         var p = 1
         for f in factors {
             guard f >= 0 else { return nil }
@@ -63,13 +63,13 @@ public enum ParameterLimits {
 
     /// A count from a computed Double (cells along an axis, nodes): nil when it is not finite
     /// or above `limit`, so the conversion to Int cannot trap.
-    public static func count(_ x: Double, atMost limit: Int) -> Int? {
+    package static func count(_ x: Double, atMost limit: Int) -> Int? {
         guard x.isFinite, x >= 0, x <= Double(limit) else { return nil }
         return Int(x)
     }
 
     /// `x` rounded to an Int, saturating at Int's bounds (0 for NaN): for totals shown to people.
-    public static func roundedSaturating(_ x: Double) -> Int {
+    package static func roundedSaturating(_ x: Double) -> Int {
         guard !x.isNaN else { return 0 }
         if x >= 9.2e18 { return Int.max }
         if x <= -9.2e18 { return Int.min }
@@ -83,12 +83,12 @@ public enum ParameterLimits {
 }
 
 /// A parameter outside its documented range, or a request bigger than the work budget.
-public enum ParameterLimitError: LocalizedError, Sendable, Equatable {
+package enum ParameterLimitError: LocalizedError, Sendable, Equatable {
     case outOfRange(name: String, value: String, range: String, unit: String)
     /// `what` would need `needed` units of `unit` against a budget of `budget`.
     case overBudget(what: String, needed: String, budget: String, hint: String)
 
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         switch self {
         case let .outOfRange(name, value, range, unit):
             return "\(name) \(value) is outside its valid range, \(range)\(unit.isEmpty ? "" : " \(unit)")"

@@ -2,11 +2,11 @@ import Foundation
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same stream on every platform,
 /// which `SystemRandomNumberGenerator` is not.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,16 +15,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1).
-    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    package mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Standard normal (Box–Muller).
-    public mutating func nextGaussian() -> Double {
+    package mutating func nextGaussian() -> Double {
         let u = max(nextDouble(), 1e-300), v = nextDouble()
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 
     /// Index drawn with probability proportional to `weights`.
-    public mutating func pick(weights: [Double]) -> Int {
+    package mutating func pick(weights: [Double]) -> Int {
         var x = nextDouble() * weights.reduce(0, +)
         for (i, w) in weights.enumerated() {
             x -= w
@@ -34,7 +34,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Poisson draw (Knuth's method; means here are small).
-    public mutating func nextPoisson(mean: Double) -> Int {
+    package mutating func nextPoisson(mean: Double) -> Int {
         let limit = exp(-mean)
         var k = 0
         var p = nextDouble()

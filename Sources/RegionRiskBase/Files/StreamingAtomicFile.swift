@@ -5,8 +5,8 @@ import Foundation
 /// buffered to a temporary file beside the target and renamed over it by `commit()`; dropping
 /// the writer without committing removes the temporary file. A device or FIFO is written
 /// through in place, and a symlink's target is the file replaced (see `OutputPath`).
-public final class StreamingAtomicFile {
-    public let url: URL
+package final class StreamingAtomicFile {
+    package let url: URL
     /// The temporary file and the file it replaces; nil when writing through to a device.
     private let pending: (tmp: URL, target: URL)?
     private let handle: FileHandle
@@ -14,7 +14,7 @@ public final class StreamingAtomicFile {
     private var finished = false
     private static let flushSize = 1 << 20
 
-    public init(url: URL) throws {
+    package init(url: URL) throws {
         self.url = url
         let target: URL
         switch try OutputPath.resolve(url) {
@@ -51,7 +51,7 @@ public final class StreamingAtomicFile {
         }
     }
 
-    public func write(_ text: String) throws {
+    package func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= Self.flushSize { try flush() }
     }
@@ -64,7 +64,7 @@ public final class StreamingAtomicFile {
     }
 
     /// Flushes, syncs and renames the file into place.
-    public func commit() throws {
+    package func commit() throws {
         try flush()
         do {
             if pending != nil { try handle.synchronize() }

@@ -6,16 +6,16 @@ import Foundation
 /// package has no crypto dependency; swift-crypto would be the library to take if one is added.
 /// Fed while the CSV reader parses, so a file is read from disk once. Checked against the
 /// FIPS 180-2 test vectors and `sha256sum` in `SHA256Tests`.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    public init() { pending.reserveCapacity(64) }
+    package init() { pending.reserveCapacity(64) }
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var i = 0
         if !pending.isEmpty {
@@ -34,10 +34,10 @@ public struct SHA256: Sendable {
         if i < bytes.count { pending.append(contentsOf: bytes[i...]) }
     }
 
-    public mutating func update(_ data: Data) { data.withUnsafeBytes { update($0) } }
+    package mutating func update(_ data: Data) { data.withUnsafeBytes { update($0) } }
 
     /// The digest as 64 lowercase hex digits.
-    public mutating func finalizeHex() -> String {
+    package mutating func finalizeHex() -> String {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         let padding = (64 + 56 - Int((length + 1) % 64)) % 64

@@ -5,8 +5,8 @@ import RegionRiskBase
 /// parameters always give byte-identical files. Events cluster around Malian towns with a
 /// uniform background; notes hold commas, doubled quotes and, now and then, a line break, so
 /// the CSV reader's slow paths are exercised in proportion.
-public struct ACLEDFileGenerator: Sendable {
-    public enum Layout: String, Sendable, CaseIterable {
+package struct ACLEDFileGenerator: Sendable {
+    package enum Layout: String, Sendable, CaseIterable {
         /// 28 columns, `01 July 2025` dates (ACLED exports before 2023).
         case classic
         /// 31 columns with actor2, civilian_targeting, tags; `2025-07-01` dates.
@@ -14,18 +14,18 @@ public struct ACLEDFileGenerator: Sendable {
     }
 
     /// Data rows to write (repeated rows included).
-    public var rows: Int
-    public var seed: UInt64
-    public var layout: Layout
+    package var rows: Int
+    package var seed: UInt64
+    package var layout: Layout
     /// Share of events written a second time with another actor, as older ACLED exports do.
-    public var repeatedActorShare: Double
+    package var repeatedActorShare: Double
     /// Events fall on days `firstDate ..< firstDate + days`.
-    public var firstDate: CivilDate
-    public var days: Int
+    package var firstDate: CivilDate
+    package var days: Int
     /// First event number (ids are `MLI<n>`); lets two generated files overlap or not.
-    public var firstEventNumber: Int
+    package var firstEventNumber: Int
 
-    public init(
+    package init(
         rows: Int, seed: UInt64 = 20_240_601, layout: Layout = .classic, repeatedActorShare: Double = 0,
         firstDate: CivilDate = CivilDate(year: 2018, month: 1, day: 1)!, days: Int = 2922, firstEventNumber: Int = 1
     ) {
@@ -38,13 +38,13 @@ public struct ACLEDFileGenerator: Sendable {
         self.firstEventNumber = firstEventNumber
     }
 
-    public static let classicHeader = [
+    package static let classicHeader = [
         "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision", "event_type",
         "sub_event_type", "actor1", "assoc_actor_1", "inter1", "interaction", "region", "country", "admin1", "admin2",
         "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities",
         "timestamp", "iso3",
     ]
-    public static let currentHeader = [
+    package static let currentHeader = [
         "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1",
         "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso", "region",
         "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
@@ -52,14 +52,14 @@ public struct ACLEDFileGenerator: Sendable {
     ]
 
     /// Writes the file atomically.
-    public func write(to url: URL) throws {
+    package func write(to url: URL) throws {
         let out = try StreamingAtomicFile(url: url)
         try forEachLine { try out.write($0) }
         try out.commit()
     }
 
     /// Calls `body` with the header line, then each data line, each ending in "\n".
-    public func forEachLine(_ body: (String) throws -> Void) throws {
+    package func forEachLine(_ body: (String) throws -> Void) throws {
         var rng = SplitMix64(seed: seed)
         let header = layout == .classic ? Self.classicHeader : Self.currentHeader
         try body(header.joined(separator: ",") + "\n")

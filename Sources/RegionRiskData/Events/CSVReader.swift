@@ -14,10 +14,10 @@ import Foundation
 /// line ends; blank lines (skipped); a quote inside an unquoted field (kept as text); bytes that
 /// are not UTF-8 (decoded as Windows-1252/Latin-1, and `firstNonUTF8Line` says where).
 /// A quoted field still open at the end of the file is an error naming the line it opened on.
-public final class CSVReader {
-    public let url: URL
+package final class CSVReader {
+    package let url: URL
     /// The first line holding bytes that are not UTF-8, when `string(_:)` met any.
-    public fileprivate(set) var firstNonUTF8Line: Int?
+    package fileprivate(set) var firstNonUTF8Line: Int?
 
     private let fd: Int32
     private let chunkSize: Int
@@ -32,7 +32,7 @@ public final class CSVReader {
     private var fieldCount = 0
 
     /// Opens `url` for reading; throws `CSVError` naming the file when it cannot be opened.
-    public init(url: URL, chunkSize: Int = 1 << 20) throws {
+    package init(url: URL, chunkSize: Int = 1 << 20) throws {
         self.url = url
         fd = open(url.path, O_RDONLY)
         if fd < 0 {
@@ -62,14 +62,14 @@ public final class CSVReader {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
     /// Largest record (header included) read, bytes; ACLED's longest rows are a few kB.
-    public static let maximumRecordBytes = 1 << 20
+    package static let maximumRecordBytes = 1 << 20
     /// Most fields in one record.
-    public static let maximumFields = 4_096
+    package static let maximumFields = 4_096
 
     /// Calls `body` with each record in order; blank lines are skipped. `onBytes` sees every
     /// chunk of the raw file as read (ingest hashes the file with it while parsing).
     /// A record is only valid during its call.
-    public func forEachRecord(
+    package func forEachRecord(
         onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (CSVRecord) throws -> Void
     ) throws {
@@ -209,17 +209,17 @@ public final class CSVReader {
 }
 
 /// One CSV record, valid only inside the `forEachRecord` call that produced it.
-public struct CSVRecord {
+package struct CSVRecord {
     fileprivate unowned let reader: CSVReader
     /// The physical line (1-based) the record starts on.
-    public let line: Int
+    package let line: Int
     /// Number of fields.
-    public let count: Int
+    package let count: Int
     fileprivate let bytes: UnsafeMutablePointer<UInt8>
     fileprivate let ends: UnsafeMutablePointer<Int>
 
     /// Field `i`'s bytes, unquoted, without surrounding spaces or tabs.
-    public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+    package func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         var s = i == 0 ? 0 : ends[i - 1] + 1
         var e = ends[i]
         while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
@@ -228,11 +228,11 @@ public struct CSVRecord {
     }
 
     /// Whether field `i` is empty or only spaces.
-    public func isBlank(_ i: Int) -> Bool { bytes(i).isEmpty }
+    package func isBlank(_ i: Int) -> Bool { bytes(i).isEmpty }
 
     /// Field `i` as text, trimmed; bytes that are not UTF-8 are read as Windows-1252 (a superset
     /// of Latin-1 for printable characters) and the reader notes the line.
-    public func string(_ i: Int) -> String {
+    package func string(_ i: Int) -> String {
         let b = bytes(i)
         if let s = String(validating: b, as: UTF8.self) { return s }
         reader.noteNonUTF8(line: line)
@@ -240,7 +240,7 @@ public struct CSVRecord {
     }
 
     /// Field `i` untrimmed, as text (for echoing the record back in rejects files).
-    public func rawString(_ i: Int) -> String {
+    package func rawString(_ i: Int) -> String {
         let s = i == 0 ? 0 : ends[i - 1] + 1
         let b = UnsafeBufferPointer(start: bytes + s, count: ends[i] - s)
         return String(validating: b, as: UTF8.self) ?? CSVText.decodeWindows1252(b)
@@ -248,7 +248,7 @@ public struct CSVRecord {
 
     /// Field `i` as a number: `.empty` when blank, `.invalid` unless the whole field is one
     /// decimal number (C locale; "inf" and "nan" parse and the caller checks finiteness).
-    public func number(_ i: Int) -> CSVNumber {
+    package func number(_ i: Int) -> CSVNumber {
         let b = bytes(i)
         if b.isEmpty { return .empty }
         // The field is NUL-terminated in the buffer (trailing spaces were trimmed above, so
@@ -261,40 +261,40 @@ public struct CSVRecord {
     }
 
     /// All fields as text (tests, error messages).
-    public var fields: [String] { (0..<count).map(rawString) }
+    package var fields: [String] { (0..<count).map(rawString) }
 
     /// The record written back as one CSV line (quoted where needed), for rejects files.
-    public var csvText: String { CSVText.line((0..<count).map(rawString)) }
+    package var csvText: String { CSVText.line((0..<count).map(rawString)) }
 }
 
 /// How a CSV field reads as a number.
-public enum CSVNumber: Equatable, Sendable {
+package enum CSVNumber: Equatable, Sendable {
     case empty
     case invalid
     case value(Double)
 }
 
 /// A CSV file could not be read; the message names the file and, when known, the line.
-public struct CSVError: LocalizedError, Sendable, Equatable {
-    public let file: String
-    public let line: Int?
-    public let reason: String
-    public init(file: String, line: Int?, reason: String) {
+package struct CSVError: LocalizedError, Sendable, Equatable {
+    package let file: String
+    package let line: Int?
+    package let reason: String
+    package init(file: String, line: Int?, reason: String) {
         self.file = file
         self.line = line
         self.reason = reason
     }
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         if let line { return "\(file):\(line): \(reason)" }
         return "\(file): \(reason)"
     }
 }
 
 /// Small text helpers shared by CSV reading and writing.
-public enum CSVText {
+package enum CSVText {
     /// One CSV line (no line end): fields quoted when they hold a comma, quote, CR or LF,
     /// or start or end with a space.
-    public static func line(_ fields: [String]) -> String {
+    package static func line(_ fields: [String]) -> String {
         var out = ""
         for (n, f) in fields.enumerated() {
             if n > 0 { out += "," }
@@ -304,7 +304,7 @@ public enum CSVText {
     }
 
     /// One field, quoted when needed (RFC 4180 §2.6–2.7).
-    public static func field(_ f: String) -> String {
+    package static func field(_ f: String) -> String {
         let needsQuotes = f.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || f.hasPrefix(" ") || f.hasSuffix(" ")
         guard needsQuotes else { return f }
@@ -313,7 +313,7 @@ public enum CSVText {
 
     /// Decodes bytes as Windows-1252, whose 0x80–0x9F block holds the curly quotes and dashes
     /// spreadsheets write; elsewhere it equals Latin-1.
-    public static func decodeWindows1252<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    package static func decodeWindows1252<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var scalars = String.UnicodeScalarView()
         for b in bytes {
             if (0x80...0x9F).contains(b) {

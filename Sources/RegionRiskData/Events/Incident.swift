@@ -98,7 +98,7 @@ public protocol PlaceNameResolver: Sendable {
 
 extension PlaceNameResolver {
     /// Resolvers that know only region hints use the admin-1 hint.
-    public func resolvePlaceName(_ name: String, hints: PlaceNameHints) -> PlaceNameResolution? {
+    package func resolvePlaceName(_ name: String, hints: PlaceNameHints) -> PlaceNameResolution? {
         resolvePlaceName(name, admin1Hint: hints.admin1)
     }
 }

@@ -108,7 +108,7 @@ public struct IncidentFileReader: Sendable {
     /// Streams the file with everything known about each incident. `onBytes` sees the raw file
     /// as it is read (ingest computes the file's SHA-256 with it, reading the file once).
     @discardableResult
-    public func stream(
+    package func stream(
         _ url: URL, onBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (IncidentRecord) throws -> Void, rejected: (RejectedRow) throws -> Void
     ) throws -> IncidentStreamInfo {

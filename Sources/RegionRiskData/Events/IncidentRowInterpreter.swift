@@ -14,14 +14,14 @@ protocol IncidentCells {
 }
 
 /// An incident read from a file, with where it came from and how it was placed.
-public struct IncidentRecord: Sendable, Hashable {
-    public var incident: Incident
+package struct IncidentRecord: Sendable, Hashable {
+    package var incident: Incident
     /// The physical line the row starts on.
-    public var line: Int
+    package var line: Int
     /// The gazetteer match when the row had a place name but no coordinates.
-    public var geocode: PlaceNameResolution?
+    package var geocode: PlaceNameResolution?
 
-    public init(incident: Incident, line: Int, geocode: PlaceNameResolution? = nil) {
+    package init(incident: Incident, line: Int, geocode: PlaceNameResolution? = nil) {
         self.incident = incident
         self.line = line
         self.geocode = geocode

@@ -7,12 +7,12 @@ import RegionRiskBase
 /// Gaussian clusters around real towns (spread given in km), 15% uniform over Mali's bounding box
 /// (lon −12.3…4.3, lat 10.1…25.0); dates uniform over 2023–2024. Same (count, seed) → same events.
 /// Not bit-identical to the Python generator (different random streams), statistically alike.
-public enum SyntheticIncidents {
+package enum SyntheticIncidents {
     /// The peer harness's towns (`ACLEDFileGenerator.towns`: one table for both generators).
     static var towns: [ACLEDFileGenerator.Town] { ACLEDFileGenerator.towns }
     static let bbox = (lonMin: -12.3, lonMax: 4.3, latMin: 10.1, latMax: 25.0)
 
-    public static func generate(count: Int, seed: UInt64 = 20240601) -> [Incident] {
+    package static func generate(count: Int, seed: UInt64 = 20240601) -> [Incident] {
         var rng = SplitMix64(seed: seed)
         let weights = towns.map(\.weight)
         let start = CivilDate(year: 2023, month: 1, day: 1)!

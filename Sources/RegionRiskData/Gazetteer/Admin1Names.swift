@@ -5,27 +5,27 @@ import Foundation
 /// GeoNames codes are not the national P-codes: Mali's OCHA ML05 is Mopti but GeoNames "04" is.
 /// Country dumps carry the codes only; names come from this table for Mali and, for any other
 /// country, from the dump's own ADM1 rows ("Mopti Region" → "Mopti").
-public struct Admin1Names: Sendable, Hashable {
+package struct Admin1Names: Sendable, Hashable {
     /// "CC.code" → region name.
-    public private(set) var names: [String: String]
+    package private(set) var names: [String: String]
 
-    public init(names: [String: String] = [:]) { self.names = names }
+    package init(names: [String: String] = [:]) { self.names = names }
 
     /// Mali's regions with their GeoNames admin-1 codes. Taoudénit and Ménaka, created in 2016,
     /// carry the geonameids of their ADM1 features as codes.
-    public static let mali = Admin1Names(names: [
+    package static let mali = Admin1Names(names: [
         "ML.01": "Bamako", "ML.03": "Kayes", "ML.04": "Mopti", "ML.05": "Ségou", "ML.06": "Sikasso",
         "ML.07": "Koulikoro", "ML.08": "Tombouctou", "ML.09": "Gao", "ML.10": "Kidal",
         "ML.12070575": "Taoudénit", "ML.12070577": "Ménaka",
     ])
 
     /// The region name for `code` in country `countryCode`, or nil.
-    public func name(country countryCode: String, code: String) -> String? {
+    package func name(country countryCode: String, code: String) -> String? {
         names["\(countryCode).\(code)"]
     }
 
     /// Adds the names of ADM1 features ("Mopti Region", "Région de Ségou") that this table lacks.
-    public mutating func learn(from places: [Place]) {
+    package mutating func learn(from places: [Place]) {
         for p in places where p.featureClass == "A" && p.featureCode == "ADM1" && !p.admin1Code.isEmpty {
             let key = "\(p.countryCode).\(p.admin1Code)"
             if names[key] == nil { names[key] = Self.regionName(fromFeatureName: p.name) }
@@ -33,7 +33,7 @@ public struct Admin1Names: Sendable, Hashable {
     }
 
     /// All (key, name) pairs, e.g. ("ML.04", "Mopti").
-    public var all: [(key: String, name: String)] { names.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    package var all: [(key: String, name: String)] { names.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 
     /// "Mopti Region" → "Mopti", "Région de Ségou" → "Ségou", "Cercle de San" → "San".
     static func regionName(fromFeatureName name: String) -> String {

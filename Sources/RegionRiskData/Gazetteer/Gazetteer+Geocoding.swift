@@ -37,7 +37,7 @@ public enum GeocodeArgumentError: LocalizedError, Sendable, Hashable {
 public struct ScoredPlace: Sendable, Hashable {
     public var place: Place
     /// How the name matched.
-    public var matchKind: MatchKind
+    package var matchKind: MatchKind
     /// The place's name that matched ("Nioro du Sahel" for Nioro).
     public var matchedName: String
     /// Edits between the query and `matchedName` after folding (0 unless fuzzy).
@@ -203,7 +203,7 @@ extension Gazetteer: PlaceNameResolver {
     /// Looks up one place name with everything a row gives: admin-1, admin-2 (cercle) and the
     /// row's text, whose proximity phrases ("~30 km from Gao", "between Kidal and Anefis") favour
     /// places at that distance from those places. See `geocode(_:admin1Hint:near:limit:)`.
-    public func geocode(_ query: String, hints rowHints: PlaceNameHints, near: LonLat? = nil, limit: Int = 5) throws -> GeocodeResult {
+    package func geocode(_ query: String, hints rowHints: PlaceNameHints, near: LonLat? = nil, limit: Int = 5) throws -> GeocodeResult {
         let admin1Hint = rowHints.admin1
         guard limit >= 1 else { throw GeocodeArgumentError.invalidLimit(limit) }
         if let near, !(near.lat.isFinite && near.lon.isFinite && abs(near.lat) <= 90 && abs(near.lon) <= 180) {

@@ -6,12 +6,12 @@ import RegionRiskBase
 
 /// Fetches GeoNames country dumps (https://download.geonames.org/export/dump/, CC BY 4.0) for
 /// users who are online; everything else in RegionRisk works offline.
-public enum GeoNamesDownload {
+package enum GeoNamesDownload {
     /// Where GeoNames publishes `<CC>.zip`.
-    public static let baseURL = URL(string: "https://download.geonames.org/export/dump/")!
+    package static let baseURL = URL(string: "https://download.geonames.org/export/dump/")!
 
     /// The dump's address for an ISO 3166-1 alpha-2 code ("ML").
-    public static func url(countryCode: String) throws -> URL {
+    package static func url(countryCode: String) throws -> URL {
         let cc = countryCode.uppercased()
         guard cc.count == 2, cc.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) else {
             throw GazetteerError.download(url: baseURL.absoluteString,
@@ -23,7 +23,7 @@ public enum GeoNamesDownload {
     /// Downloads `<CC>.zip` and extracts `<CC>.txt` into `directory`; returns the text file.
     /// Unzipping uses the system's `unzip`, or Python's zipfile module when `unzip` is missing
     /// (Foundation on Linux has no zip reader).
-    public static func download(countryCode: String, into directory: URL, timeout: TimeInterval = 300) throws -> URL {
+    package static func download(countryCode: String, into directory: URL, timeout: TimeInterval = 300) throws -> URL {
         let source = try url(countryCode: countryCode)
         let cc = countryCode.uppercased()
         do {

@@ -29,7 +29,7 @@ public enum GeoNamesDump {
     static let columnCount = 19
 
     /// Reads the file at `url`; `source` is recorded in each place (default "geonames:<file name>").
-    public static func read(_ url: URL, source: String? = nil, admin1Names: Admin1Names = .mali) throws -> [Place] {
+    package static func read(_ url: URL, source: String? = nil, admin1Names: Admin1Names = .mali) throws -> [Place] {
         let data: Data
         do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
             throw GazetteerError.unreadable(path: url.path, reason: error.localizedDescription)
@@ -39,7 +39,7 @@ public enum GeoNamesDump {
 
     /// Parses dump text. Any malformed row fails the whole read with its line number: a
     /// half-read gazetteer would silently lose places.
-    public static func parse(_ data: Data, path: String, source: String, admin1Names: Admin1Names = .mali) throws -> [Place] {
+    package static func parse(_ data: Data, path: String, source: String, admin1Names: Admin1Names = .mali) throws -> [Place] {
         var places: [Place] = []
         places.reserveCapacity(data.count / 100)
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a query matched a place's name, best first.
-public enum MatchKind: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
+package enum MatchKind: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     /// The query is the place's name or ASCII name (ignoring case and diacritics).
     case exact = 0
     /// The query is one of the place's alternate names (e.g. "Timbuktu" for Tombouctou).
@@ -11,8 +11,8 @@ public enum MatchKind: Int, Sendable, Hashable, Comparable, CaseIterable, Custom
     /// Within a few edits of a name ("Diallassago" → "Diallassagou").
     case fuzzy = 3
 
-    public static func < (a: MatchKind, b: MatchKind) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { ["exact", "alternate", "normalised", "fuzzy"][rawValue] }
+    package static func < (a: MatchKind, b: MatchKind) -> Bool { a.rawValue < b.rawValue }
+    package var description: String { ["exact", "alternate", "normalised", "fuzzy"][rawValue] }
 }
 
 /// The gazetteer's name index, in flat arrays so that the binary cache can store and reload it

@@ -5,7 +5,7 @@ extension IncidentStore {
     /// The schema, as versioned migrations ("v1", "v2", ...). Append new migrations at the end
     /// (e.g. a table for report runs); never edit one that has shipped, since databases in the
     /// field have already applied it.
-    public static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             // One row per ingest: the provenance every event points to.

@@ -4,15 +4,15 @@ import RegionRiskBase
 
 /// A GEOS failure, carrying the message GEOS reported (e.g. "ParseException: Expected word but
 /// encountered end of stream") after what RegionRisk was doing.
-public struct GEOSError: LocalizedError, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var errorDescription: String? { message }
+package struct GEOSError: LocalizedError, Sendable {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var errorDescription: String? { message }
 }
 
 /// Owns one `GEOSContextHandle_t`. GEOS reentrant calls are safe only when no two threads use
 /// the same handle at once, so each thread gets its own through `GEOSContext.current`.
-public final class GEOSContext {
+package final class GEOSContext {
     let handle: OpaquePointer
     /// The message of the last GEOS exception, consumed by `error(_:)`.
     fileprivate var lastError: String?
@@ -23,9 +23,9 @@ public final class GEOSContext {
     private static let slot = ThreadLocalSlot { GEOSContext() }
 
     /// This thread's context, created on first use and released when the thread exits.
-    public static var current: GEOSContext { slot.object }
+    package static var current: GEOSContext { slot.object }
 
-    public init() {
+    package init() {
         guard let handle = GEOS_init_r() else {
             // GEOS_init_r fails only when `new` fails; nothing sensible can continue.
             fatalError("GEOS could not allocate a context (out of memory)")
@@ -71,5 +71,5 @@ public final class GEOSContext {
 
 extension GEOSContext {
     /// The GEOS library's version, e.g. "3.11.1-CAPI-1.17.1", for output metadata.
-    public static var libraryVersion: String { String(cString: GEOSversion()) }
+    package static var libraryVersion: String { String(cString: GEOSversion()) }
 }

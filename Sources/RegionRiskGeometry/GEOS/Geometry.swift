@@ -2,10 +2,10 @@ import CGEOS
 import Foundation
 
 /// The kinds of geometry GEOS stores (`GEOSGeomTypes`).
-public enum GeometryType: Int32, Sendable {
+package enum GeometryType: Int32, Sendable {
     case point = 0, lineString, linearRing, polygon, multiPoint, multiLineString, multiPolygon, geometryCollection
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .point: "Point"
         case .lineString: "LineString"
@@ -20,7 +20,7 @@ public enum GeometryType: Int32, Sendable {
 }
 
 /// How `makeValid(method:keepCollapsed:)` repairs (`GEOSMakeValidMethods`).
-public enum MakeValidMethod: Sendable {
+package enum MakeValidMethod: Sendable {
     /// Nodes all lines and rebuilds areas by parity: overlapping parts cancel out; collapsed
     /// parts are kept as lines/points. GEOSMakeValid's default (as PostGIS ST_MakeValid).
     case linework
@@ -33,7 +33,7 @@ public enum MakeValidMethod: Sendable {
 /// context it was made in alive; every operation runs in that context, so use a geometry only
 /// on the thread that made it. Coordinates are planar, in whatever CRS the caller uses
 /// (x = lon, y = lat when they are geographic).
-public final class Geometry {
+package final class Geometry {
     let context: GEOSContext
     let pointer: OpaquePointer
 
@@ -59,18 +59,18 @@ public final class Geometry {
 
     /// A geometry from its plain structure (`Shape`). Polygon rings are closed if needed.
     /// The GeoJSON bridge (RegionRiskGeoJSON) maps GeoJSON geometries onto this.
-    public convenience init(shape: Shape, context: GEOSContext = .current) throws {
+    package convenience init(shape: Shape, context: GEOSContext = .current) throws {
         self.init(owning: try Build.geometry(shape, context), context: context)
     }
 
     /// A polygon from rings (the first is the exterior, the rest holes); open rings are closed.
     /// No rings gives an empty polygon.
-    public static func polygon(rings: [[(x: Double, y: Double)]], context: GEOSContext = .current) throws -> Geometry {
+    package static func polygon(rings: [[(x: Double, y: Double)]], context: GEOSContext = .current) throws -> Geometry {
         Geometry(owning: try Build.polygon(rings, context), context: context)
     }
 
     /// An axis-aligned rectangle, counter-clockwise from (minX, minY).
-    public static func rectangle(minX: Double, minY: Double, maxX: Double, maxY: Double, context: GEOSContext = .current) throws -> Geometry {
+    package static func rectangle(minX: Double, minY: Double, maxX: Double, maxY: Double, context: GEOSContext = .current) throws -> Geometry {
         guard [minX, minY, maxX, maxY].allSatisfy(\.isFinite), minX <= maxX, minY <= maxY else {
             throw GEOSError("cannot make a rectangle from x \(minX)…\(maxX), y \(minY)…\(maxY)")
         }
@@ -80,14 +80,14 @@ public final class Geometry {
         return Geometry(owning: p, context: context)
     }
 
-    public static func point(x: Double, y: Double, context: GEOSContext = .current) throws -> Geometry {
+    package static func point(x: Double, y: Double, context: GEOSContext = .current) throws -> Geometry {
         Geometry(owning: try Build.point(x, y, context), context: context)
     }
 
     /// A collection of copies of `parts` (the parts stay owned by their objects): a MultiPolygon
     /// when all are polygons, MultiLineString/MultiPoint likewise, else a GeometryCollection.
     /// Runs in the first part's context (`.current` when there are none).
-    public static func collection(_ parts: [Geometry]) throws -> Geometry {
+    package static func collection(_ parts: [Geometry]) throws -> Geometry {
         let context = parts.first?.context ?? .current
         let h = context.handle
         let types = try parts.map { try $0.type() }
@@ -110,7 +110,7 @@ public final class Geometry {
     }
 
     /// A geometry from WKT, e.g. "POLYGON ((0 0, 1 0, 1 1, 0 0))".
-    public convenience init(wkt: String, context: GEOSContext = .current) throws {
+    package convenience init(wkt: String, context: GEOSContext = .current) throws {
         let reader = try context.wktReader()
         guard let p = GEOSWKTReader_read_r(context.handle, reader, wkt) else {
             throw context.error("cannot read WKT \"\(wkt.prefix(80))\"")
@@ -122,20 +122,20 @@ public final class Geometry {
 
     /// The geometry's plain structure, coordinates as stored (no range check, no rewinding).
     /// An empty point has no such form and throws.
-    public func shape() throws -> Shape {
+    package func shape() throws -> Shape {
         try Read(context: context).shape(pointer)
     }
 
     /// The polygonal parts: each polygon as its rings (exterior first), each ring closed.
     /// Lines and points are skipped; a geometry with no area gives [].
-    public func polygons() throws -> [[[(x: Double, y: Double)]]] {
+    package func polygons() throws -> [[[(x: Double, y: Double)]]] {
         var out: [[[(x: Double, y: Double)]]] = []
         try Read(context: context).polygons(pointer, into: &out)
         return out
     }
 
     /// WKT with trailing zeros trimmed; a description of the failure if GEOS cannot write it.
-    public var wkt: String {
+    package var wkt: String {
         do {
             let writer = try context.wktWriter()
             guard let text = GEOSWKTWriter_write_r(h, writer, pointer) else {
@@ -150,62 +150,62 @@ public final class Geometry {
 
     // MARK: - Measures and predicates
 
-    public func type() throws -> GeometryType {
+    package func type() throws -> GeometryType {
         let id = GEOSGeomTypeId_r(h, pointer)
         guard let t = GeometryType(rawValue: id) else { throw context.error("cannot read the geometry type") }
         return t
     }
 
     /// Planar area in squared CRS units (m² in a metric projection, degree² on lon/lat).
-    public func area() throws -> Double {
+    package func area() throws -> Double {
         var a = 0.0
         guard GEOSArea_r(h, pointer, &a) == 1 else { throw context.error("cannot compute the area") }
         return a
     }
 
-    public func isValid() throws -> Bool {
+    package func isValid() throws -> Bool {
         try predicate(GEOSisValid_r(h, pointer), "cannot check validity")
     }
 
     /// GEOS's explanation of invalidity, e.g. "Self-intersection[1 1]", or "Valid Geometry".
-    public func validityReason() throws -> String {
+    package func validityReason() throws -> String {
         guard let text = GEOSisValidReason_r(h, pointer) else { throw context.error("cannot check validity") }
         defer { GEOSFree_r(h, text) }
         return String(cString: text)
     }
 
-    public func isEmpty() throws -> Bool {
+    package func isEmpty() throws -> Bool {
         try predicate(GEOSisEmpty_r(h, pointer), "cannot check emptiness")
     }
 
     /// True when `other` lies in the interior of self; a point on the boundary is not contained.
-    public func contains(_ other: Geometry) throws -> Bool {
+    package func contains(_ other: Geometry) throws -> Bool {
         try predicate(GEOSContains_r(h, pointer, other.pointer), "cannot test containment")
     }
 
     /// Like contains, but boundary points count as covered.
-    public func covers(_ other: Geometry) throws -> Bool {
+    package func covers(_ other: Geometry) throws -> Bool {
         try predicate(GEOSCovers_r(h, pointer, other.pointer), "cannot test coverage")
     }
 
-    public func intersects(_ other: Geometry) throws -> Bool {
+    package func intersects(_ other: Geometry) throws -> Bool {
         try predicate(GEOSIntersects_r(h, pointer, other.pointer), "cannot test intersection")
     }
 
     /// Topological equality (same point set, whatever the vertex order).
-    public func equals(_ other: Geometry) throws -> Bool {
+    package func equals(_ other: Geometry) throws -> Bool {
         try predicate(GEOSEquals_r(h, pointer, other.pointer), "cannot test equality")
     }
 
     /// Minimum planar distance in CRS units (0 when they intersect).
-    public func distance(to other: Geometry) throws -> Double {
+    package func distance(to other: Geometry) throws -> Double {
         var d = 0.0
         guard GEOSDistance_r(h, pointer, other.pointer, &d) == 1 else { throw context.error("cannot compute a distance") }
         return d
     }
 
     /// The bounding box. Throws for an empty geometry, which has none.
-    public func bounds() throws -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
+    package func bounds() throws -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
         if try isEmpty() { throw GEOSError("an empty geometry has no bounds") }
         var b = (minX: 0.0, minY: 0.0, maxX: 0.0, maxY: 0.0)
         guard GEOSGeom_getExtent_r(h, pointer, &b.minX, &b.minY, &b.maxX, &b.maxY) == 1 else {
@@ -215,12 +215,12 @@ public final class Geometry {
     }
 
     /// Parts of a collection (0 when it is empty); always 1 for a single Point/LineString/Polygon.
-    public var numGeometries: Int {
+    package var numGeometries: Int {
         Int(max(0, GEOSGetNumGeometries_r(h, pointer)))
     }
 
     /// Total number of coordinates (including each ring's closing one).
-    public var numCoordinates: Int {
+    package var numCoordinates: Int {
         Int(max(0, GEOSGetNumCoordinates_r(h, pointer)))
     }
 
@@ -237,11 +237,11 @@ public final class Geometry {
 
     /// A valid version (GEOS's linework method, collapsed parts kept): may mix polygons with lines
     /// or points; see `polygonalParts()` and `repairedPolygonal()`.
-    public func makeValid() throws -> Geometry {
+    package func makeValid() throws -> Geometry {
         try owned(GEOSMakeValid_r(h, pointer), "cannot make the geometry valid")
     }
 
-    public func makeValid(method: MakeValidMethod, keepCollapsed: Bool) throws -> Geometry {
+    package func makeValid(method: MakeValidMethod, keepCollapsed: Bool) throws -> Geometry {
         guard let params = GEOSMakeValidParams_create_r(h) else { throw context.error("cannot make the geometry valid") }
         defer { GEOSMakeValidParams_destroy_r(h, params) }
         let m = method == .linework ? GEOS_MAKE_VALID_LINEWORK : GEOS_MAKE_VALID_STRUCTURE
@@ -251,58 +251,58 @@ public final class Geometry {
         return try owned(GEOSMakeValidWithParams_r(h, pointer, params), "cannot make the geometry valid")
     }
 
-    public func union(_ other: Geometry) throws -> Geometry {
+    package func union(_ other: Geometry) throws -> Geometry {
         try owned(GEOSUnion_r(h, pointer, other.pointer), "cannot compute a union")
     }
 
     /// Union of all parts of this geometry (dissolves overlaps and shared edges).
-    public func unaryUnion() throws -> Geometry {
+    package func unaryUnion() throws -> Geometry {
         try owned(GEOSUnaryUnion_r(h, pointer), "cannot compute a union")
     }
 
     /// Union of many geometries in one pass (much faster than folding `union`).
-    public static func unaryUnion(_ parts: [Geometry]) throws -> Geometry {
+    package static func unaryUnion(_ parts: [Geometry]) throws -> Geometry {
         try collection(parts).unaryUnion()
     }
 
     /// Union of polygons that only share edges, never overlap (e.g. grid cells): much faster
     /// than `unaryUnion`, but the result is wrong if the polygons overlap.
-    public func coverageUnion() throws -> Geometry {
+    package func coverageUnion() throws -> Geometry {
         try owned(GEOSCoverageUnion_r(h, pointer), "cannot compute a coverage union")
     }
 
-    public func intersection(_ other: Geometry) throws -> Geometry {
+    package func intersection(_ other: Geometry) throws -> Geometry {
         try owned(GEOSIntersection_r(h, pointer, other.pointer), "cannot compute an intersection")
     }
 
-    public func difference(_ other: Geometry) throws -> Geometry {
+    package func difference(_ other: Geometry) throws -> Geometry {
         try owned(GEOSDifference_r(h, pointer, other.pointer), "cannot compute a difference")
     }
 
     /// Buffer by `distance` CRS units (negative shrinks areas); `quadrantSegments` segments per
     /// quarter circle.
-    public func buffer(_ distance: Double, quadrantSegments: Int = 8) throws -> Geometry {
+    package func buffer(_ distance: Double, quadrantSegments: Int = 8) throws -> Geometry {
         try owned(GEOSBuffer_r(h, pointer, distance, Int32(clamping: quadrantSegments)), "cannot buffer by \(distance)")
     }
 
     /// Douglas–Peucker simplification that keeps topology (no new self-intersections, holes stay
     /// inside), tolerance in CRS units.
-    public func simplified(tolerance: Double) throws -> Geometry {
+    package func simplified(tolerance: Double) throws -> Geometry {
         try owned(GEOSTopologyPreserveSimplify_r(h, pointer, tolerance), "cannot simplify with tolerance \(tolerance)")
     }
 
     /// The centre of mass (may lie outside a concave polygon; see `pointOnSurface`).
-    public func centroid() throws -> Geometry {
+    package func centroid() throws -> Geometry {
         try owned(GEOSGetCentroid_r(h, pointer), "cannot compute the centroid")
     }
 
     /// A point guaranteed to lie inside the geometry.
-    public func pointOnSurface() throws -> Geometry {
+    package func pointOnSurface() throws -> Geometry {
         try owned(GEOSPointOnSurface_r(h, pointer), "cannot compute a point on the surface")
     }
 
     /// The x, y of a Point. Throws for other types and for an empty point.
-    public func pointXY() throws -> (x: Double, y: Double) {
+    package func pointXY() throws -> (x: Double, y: Double) {
         guard try type() == .point, try !isEmpty() else {
             throw GEOSError("expected a non-empty Point, got \(wkt.prefix(60))")
         }
@@ -317,7 +317,7 @@ public final class Geometry {
     /// and all y values at once (so a PROJ transformation runs in one batch), e.g.
     /// `try g.transformed { try projection.forward(x: &$0, y: &$1) }`.
     /// It must keep the number of values. The result is not re-validated.
-    public func transformed(_ transform: (inout [Double], inout [Double]) throws -> Void) throws -> Geometry {
+    package func transformed(_ transform: (inout [Double], inout [Double]) throws -> Void) throws -> Geometry {
         // GEOSGeom_transformXY_r (GEOS 3.11) calls back once per coordinate. A first pass collects
         // the coordinates in GEOS's own visiting order (its copy is discarded), the batch is
         // transformed, and a second pass writes them back in that same order.
@@ -354,7 +354,7 @@ public final class Geometry {
 
     /// Only the Polygon/MultiPolygon parts (lines and points dropped, e.g. after `makeValid`),
     /// as a Polygon, a MultiPolygon, or an empty MultiPolygon. Parts are not unioned.
-    public func polygonalParts() throws -> Geometry {
+    package func polygonalParts() throws -> Geometry {
         switch try type() {
         case .polygon, .multiPolygon:
             return self
@@ -399,7 +399,7 @@ public final class Geometry {
     /// parts merged, collapsed slivers dropped) keeping only its polygons.
     /// - Throws: GEOSError saying why when the input is not an area at all or nothing with an
     ///   area remains after repair (e.g. a polygon whose vertices lie on one line).
-    public func repairedPolygonal() throws -> Geometry {
+    package func repairedPolygonal() throws -> Geometry {
         let kind = try type()
         guard [.polygon, .multiPolygon, .geometryCollection].contains(kind) else {
             throw GEOSError("the area is a \(kind.name), not a Polygon or MultiPolygon")
@@ -626,8 +626,8 @@ private struct Read {
 extension Geometry {
     /// A geometry's plain structure in planar (x, y) coordinates: for lon/lat data x is the
     /// longitude and y the latitude. Rings are lists of positions, the exterior first.
-    public indirect enum Shape: Sendable {
-        public typealias XY = (x: Double, y: Double)
+    package indirect enum Shape: Sendable {
+        package typealias XY = (x: Double, y: Double)
         case point(XY)
         case multiPoint([XY])
         case lineString([XY])

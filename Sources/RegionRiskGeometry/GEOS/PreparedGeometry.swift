@@ -5,11 +5,11 @@ import Foundation
 /// area?"): each test is then O(log n) in the number of vertices instead of O(n).
 /// Owns its `GEOSPreparedGeometry*` and keeps the geometry alive (the prepared one points into it).
 /// Not thread-safe: GEOS builds its index lazily on first use.
-public final class PreparedGeometry {
-    public let geometry: Geometry
+package final class PreparedGeometry {
+    package let geometry: Geometry
     let pointer: OpaquePointer
 
-    public init(_ geometry: Geometry) throws {
+    package init(_ geometry: Geometry) throws {
         guard let p = GEOSPrepare_r(geometry.context.handle, geometry.pointer) else {
             throw geometry.context.error("cannot prepare the geometry")
         }
@@ -24,7 +24,7 @@ public final class PreparedGeometry {
     private var context: GEOSContext { geometry.context }
 
     /// True when (x, y) lies in the interior; a point exactly on the boundary is not contained.
-    public func contains(x: Double, y: Double) throws -> Bool {
+    package func contains(x: Double, y: Double) throws -> Bool {
         // GEOS 3.11 has no GEOSPreparedContainsXY (added in 3.12), so a point is made per test.
         let point = try Geometry.point(x: x, y: y, context: context)
         return try withExtendedLifetime(point) {
@@ -33,18 +33,18 @@ public final class PreparedGeometry {
     }
 
     /// True when (x, y) lies in the interior or on the boundary.
-    public func covers(x: Double, y: Double) throws -> Bool {
+    package func covers(x: Double, y: Double) throws -> Bool {
         let point = try Geometry.point(x: x, y: y, context: context)
         return try withExtendedLifetime(point) {
             try predicate(GEOSPreparedCovers_r(context.handle, pointer, point.pointer), "cannot test coverage")
         }
     }
 
-    public func contains(_ g: Geometry) throws -> Bool {
+    package func contains(_ g: Geometry) throws -> Bool {
         try predicate(GEOSPreparedContains_r(context.handle, pointer, g.pointer), "cannot test containment")
     }
 
-    public func intersects(_ g: Geometry) throws -> Bool {
+    package func intersects(_ g: Geometry) throws -> Bool {
         try predicate(GEOSPreparedIntersects_r(context.handle, pointer, g.pointer), "cannot test intersection")
     }
 

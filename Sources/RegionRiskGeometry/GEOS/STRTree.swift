@@ -5,16 +5,16 @@ import Foundation
 /// nearest to this one" and "which bounding boxes meet this one" without scanning them all.
 /// Owns its `GEOSSTRtree*`; keeps the geometries alive (the tree stores pointers to them).
 /// Not thread-safe: GEOS builds the tree lazily on the first query.
-public final class STRTree {
+package final class STRTree {
     /// The indexed geometries; query results are indices into this array. Pass distinct objects:
     /// an object listed twice is reported at its first index only.
-    public let geometries: [Geometry]
+    package let geometries: [Geometry]
     private let context: GEOSContext
     private let tree: OpaquePointer
     private let indexOf: [OpaquePointer: Int]
 
     /// - Parameter nodeCapacity: children per tree node (GEOS's default is 10).
-    public init(_ geometries: [Geometry], nodeCapacity: Int = 10, context: GEOSContext = .current) throws {
+    package init(_ geometries: [Geometry], nodeCapacity: Int = 10, context: GEOSContext = .current) throws {
         guard let tree = GEOSSTRtree_create_r(context.handle, max(2, nodeCapacity)) else {
             throw context.error("cannot create a spatial index")
         }
@@ -37,7 +37,7 @@ public final class STRTree {
 
     /// Index of the geometry nearest to `g` (planar distance), or nil when the tree is empty.
     /// Ties are broken arbitrarily.
-    public func nearest(to g: Geometry) throws -> Int? {
+    package func nearest(to g: Geometry) throws -> Int? {
         guard !geometries.isEmpty else { return nil }
         guard let found = GEOSSTRtree_nearest_r(context.handle, tree, g.pointer) else {
             throw context.error("cannot search the spatial index")
@@ -50,7 +50,7 @@ public final class STRTree {
 
     /// Indices (ascending) of the geometries whose bounding box intersects the bounding box of
     /// `g`: candidates to test exactly with `intersects`.
-    public func query(envelopeOf g: Geometry) -> [Int] {
+    package func query(envelopeOf g: Geometry) -> [Int] {
         final class Hits {
             let indexOf: [OpaquePointer: Int]
             var found: [Int] = []

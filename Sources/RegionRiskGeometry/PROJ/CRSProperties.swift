@@ -29,7 +29,7 @@ public struct CRSProperties: Sendable, Equatable {
     /// Reads `definition` with PROJ and measures its areal scale (PROJ's `proj_factors`) at
     /// `points` (lon/lat degrees), e.g. an area's corners and centre.
     /// - Throws: PROJError with PROJ's message when the CRS cannot be read.
-    public static func inspect(_ definition: String, at points: [LonLat], context: PROJContext = .current) throws -> CRSProperties {
+    package static func inspect(_ definition: String, at points: [LonLat], context: PROJContext = .current) throws -> CRSProperties {
         context.clearError()
         guard let crs = proj_create(context.handle, definition) else {
             throw context.error("cannot read the CRS \"\(definition.prefix(120))\"")

@@ -3,20 +3,20 @@ import Foundation
 import RegionRiskBase
 
 /// A PROJ failure, with PROJ's own explanation (from its log and `proj_context_errno_string`).
-public struct PROJError: LocalizedError, Sendable {
-    public let message: String
+package struct PROJError: LocalizedError, Sendable {
+    package let message: String
     /// PROJ's error number (`PROJ_ERR_*`), 0 when PROJ set none.
-    public let code: Int32
-    public init(message: String, code: Int32 = 0) {
+    package let code: Int32
+    package init(message: String, code: Int32 = 0) {
         self.message = message
         self.code = code
     }
-    public var errorDescription: String? { message }
+    package var errorDescription: String? { message }
 }
 
 /// Owns one `PJ_CONTEXT*`. A PROJ context (and every `PJ` created in it) must only be used by
 /// one thread at a time; use `PROJContext.current`, which gives each thread its own.
-public final class PROJContext {
+package final class PROJContext {
     let handle: OpaquePointer
     /// The last error PROJ logged in this context, consumed by `error(_:)`.
     fileprivate var lastLogMessage: String?
@@ -24,9 +24,9 @@ public final class PROJContext {
     private static let slot = ThreadLocalSlot { PROJContext() }
 
     /// This thread's context, created on first use and released when the thread exits.
-    public static var current: PROJContext { slot.object }
+    package static var current: PROJContext { slot.object }
 
-    public init() {
+    package init() {
         guard let handle = proj_context_create() else {
             // Only happens when malloc fails; nothing sensible can continue.
             fatalError("PROJ could not allocate a context (out of memory)")
@@ -73,5 +73,5 @@ public final class PROJContext {
 
 extension PROJContext {
     /// The PROJ library's release, e.g. "9.1.1", for output metadata.
-    public static var libraryVersion: String { String(cString: proj_info().release) }
+    package static var libraryVersion: String { String(cString: proj_info().release) }
 }

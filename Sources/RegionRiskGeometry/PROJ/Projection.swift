@@ -8,9 +8,9 @@ import RegionRiskBase
 /// authority defines latitude first such as "EPSG:4326": the operation is normalised with
 /// `proj_normalize_for_visualization`, as GeoJSON (lon, lat) data needs.
 /// Not thread-safe: use an instance only on the thread whose context created it.
-public final class Projection {
-    public let sourceCRS: String
-    public let targetCRS: String
+package final class Projection {
+    package let sourceCRS: String
+    package let targetCRS: String
     /// Kept alive because `pj` belongs to it.
     let context: PROJContext
     let pj: OpaquePointer
@@ -18,7 +18,7 @@ public final class Projection {
     /// A transformation from `sourceCRS` to `targetCRS` (any string PROJ accepts:
     /// "EPSG:4326", a PROJ string with +type=crs, WKT, PROJJSON).
     /// - Throws: PROJError with PROJ's message when a CRS is unknown or no operation exists.
-    public init(from sourceCRS: String, to targetCRS: String, context: PROJContext = .current) throws {
+    package init(from sourceCRS: String, to targetCRS: String, context: PROJContext = .current) throws {
         self.sourceCRS = sourceCRS
         self.targetCRS = targetCRS
         self.context = context
@@ -42,29 +42,29 @@ public final class Projection {
     /// Areas measured in it are true areas, and distortion of shape stays small within a few
     /// thousand km of the centre, which suits a country-sized grid.
     /// (+type=crs makes it a CRS rather than a bare operation, so its WKT can be exported.)
-    public static func laeaDefinition(centeredOn center: LonLat) -> String {
+    package static func laeaDefinition(centeredOn center: LonLat) -> String {
         "+proj=laea +lat_0=\(center.lat) +lon_0=\(center.lon) +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs"
     }
 
     /// Transforms coordinates in place from the source to the target CRS
     /// (x = lon, y = lat in degrees on a geographic side).
     /// - Throws: PROJError naming the first point that could not be transformed.
-    public func forward(x: inout [Double], y: inout [Double]) throws {
+    package func forward(x: inout [Double], y: inout [Double]) throws {
         try transform(PJ_FWD, x: &x, y: &y)
     }
 
     /// Transforms coordinates in place from the target back to the source CRS.
-    public func inverse(x: inout [Double], y: inout [Double]) throws {
+    package func inverse(x: inout [Double], y: inout [Double]) throws {
         try transform(PJ_INV, x: &x, y: &y)
     }
 
     /// One position from the source CRS (lon, lat in degrees) to the target CRS.
-    public func forward(_ p: LonLat) throws -> (x: Double, y: Double) {
+    package func forward(_ p: LonLat) throws -> (x: Double, y: Double) {
         try transformOne(PJ_FWD, p.lon, p.lat)
     }
 
     /// One target-CRS position back to the source CRS (lon, lat in degrees).
-    public func inverse(x: Double, y: Double) throws -> LonLat {
+    package func inverse(x: Double, y: Double) throws -> LonLat {
         let p = try transformOne(PJ_INV, x, y)
         return LonLat(lon: p.x, lat: p.y)
     }
@@ -111,7 +111,7 @@ public final class Projection {
 
     /// The target CRS as WKT: WKT1_ESRI on one line when `esri` (what ArcGIS/QGIS read from a
     /// `.prj` beside an ESRI ASCII grid), otherwise WKT2:2019.
-    public func targetCRSWKT(esri: Bool) throws -> String {
+    package func targetCRSWKT(esri: Bool) throws -> String {
         context.clearError()
         guard let crs = proj_get_target_crs(context.handle, pj) else {
             throw context.error("cannot read the target CRS of \"\(targetCRS)\"")

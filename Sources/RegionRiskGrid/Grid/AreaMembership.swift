@@ -8,12 +8,12 @@ import RegionRiskBase
 /// `toleranceKm` of the area. The outline is rasterised once on a lon/lat grid (about 1 km cells)
 /// and dilated by the tolerance, so each query is one array lookup — no PROJ or GEOS handle,
 /// safe to use from any thread.
-public struct AreaMembership: Sendable {
+package struct AreaMembership: Sendable {
     let grid: GridSpec
     let mask: [UInt8]
 
     /// - Throws: `ParameterLimitError` when the area's box needs more cells than the grid budget.
-    public init(area: AreaOfInterest, toleranceKm: Double = 5, cellDegrees: Double = 0.01) throws {
+    package init(area: AreaOfInterest, toleranceKm: Double = 5, cellDegrees: Double = 0.01) throws {
         let box = area.boundary.boundingBox ?? (0, 0, 0, 0)
         let margin = toleranceKm / 111 + 2 * cellDegrees
         // A GridSpec in degrees: "x" is longitude, "y" latitude.
@@ -32,7 +32,7 @@ public struct AreaMembership: Sendable {
         mask = inside
     }
 
-    public func contains(_ p: LonLat) -> Bool {
+    package func contains(_ p: LonLat) -> Bool {
         guard let cell = grid.cell(containingX: p.lon, y: p.lat) else { return false }
         return mask[cell.row * grid.columns + cell.column] != 0
     }

@@ -7,7 +7,7 @@ extension AreaGrid {
     /// The peer harness's grid (`../shared/peers/README.md`): Mali's bounding box in a Mali-centred
     /// LAEA, x −920…920 km, y −825…855 km; 1,840 × 1,680 = 3,091,200 cells at 1 km. Every cell
     /// counts as inside, as the peers evaluate every cell.
-    public static func peerHarness(cellSizeKm: Double) throws -> AreaGrid {
+    package static func peerHarness(cellSizeKm: Double) throws -> AreaGrid {
         guard cellSizeKm.isFinite, cellSizeKm > 0, (5 / cellSizeKm).rounded() == 5 / cellSizeKm else {
             throw AreaError("the peer grid needs a cell size that divides 5 km (got \(cellSizeKm) km)")
         }
@@ -25,7 +25,7 @@ extension AreaGrid {
 extension AreaOfInterest {
     /// Africa's outline (Digital Chart of the World, the same DCW-GMT source as Mali's, simplified;
     /// see `Geodata/SOURCES.md`), embedded for continent-scale benchmarks.
-    public static func embeddedAfrica() throws -> AreaOfInterest {
+    package static func embeddedAfrica() throws -> AreaOfInterest {
         var area = try load(from: EmbeddedGeodata.africaOutline(), name: "Africa")
         area.source = "embedded: Geodata/africa/outline.geojson"
         return area

@@ -3,13 +3,13 @@ import RegionRiskGeoJSON
 import RegionRiskGeometry
 
 /// Turns sets of grid cells into polygons and contiguous regions.
-public enum CellDissolver {
+package enum CellDissolver {
     /// The union of the cells for which `includes(index)` is true, as one (Multi)Polygon in the
     /// grid's CRS: each row's runs of cells become one rectangle, then GEOS's cascaded unary union
     /// dissolves them (GEOS's faster coverage union needs matching vertices along shared edges,
     /// which runs of different lengths do not have); the tiny simplification only drops the
     /// collinear vertices left along straight cell edges. Holes are kept. Nil when no cell is included.
-    public static func projectedGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> Geometry? {
+    package static func projectedGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> Geometry? {
         var rects: [Geometry] = []
         let cs = spec.cellSizeMeters
         for r in 0..<spec.rows {
@@ -29,26 +29,26 @@ public enum CellDissolver {
     }
 
     /// As `projectedGeometry`, transformed to (lon, lat).
-    public static func lonLatGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> GeoJSONGeometry {
+    package static func lonLatGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> GeoJSONGeometry {
         guard let g = try projectedGeometry(spec: spec, includes: includes) else { return .multiPolygon([]) }
         return try toLonLat(g, spec: spec)
     }
 
-    public static func toLonLat(_ geometry: Geometry, spec: GridSpec) throws -> GeoJSONGeometry {
+    package static func toLonLat(_ geometry: Geometry, spec: GridSpec) throws -> GeoJSONGeometry {
         let projection = try Projection(from: "EPSG:4326", to: spec.crs)
         return try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON().asMultiPolygon
     }
 
     /// A set of cells sharing a category, connected through edges or corners.
-    public struct Component<Category: Hashable & Sendable>: Sendable {
-        public var category: Category
+    package struct Component<Category: Hashable & Sendable>: Sendable {
+        package var category: Category
         /// Row-major cell indices, ascending.
-        public var cells: [Int]
+        package var cells: [Int]
     }
 
     /// Connected components (8-neighbourhood) of cells with the same category, leaving out cells
     /// whose category `skip` says to — in row-major order of their first cell.
-    public static func connectedComponents<C: Hashable & Sendable>(categories: [C], spec: GridSpec, skip: (C) -> Bool)
+    package static func connectedComponents<C: Hashable & Sendable>(categories: [C], spec: GridSpec, skip: (C) -> Bool)
         -> [Component<C>]
     {
         var seen = [Bool](repeating: false, count: categories.count)

@@ -9,10 +9,10 @@ import Foundation
 ///
 /// Even–odd rule over all rings, so holes and multi-part areas work without knowing which ring
 /// is which. A centre exactly on an edge may fall either side.
-public enum PolygonMask {
+package enum PolygonMask {
     /// Rings in projected metres (each closed or not); any number of parts and holes.
     /// Returns one byte per cell, row-major, 1 inside and 0 outside.
-    public static func rasterize(rings: [[(x: Double, y: Double)]], grid: GridSpec) -> [UInt8] {
+    package static func rasterize(rings: [[(x: Double, y: Double)]], grid: GridSpec) -> [UInt8] {
         var edges: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
         for ring in rings where ring.count >= 3 {
             for k in 0..<ring.count {

@@ -6,23 +6,23 @@ import Foundation
 // in the tails (p-values of 1e-12 must not collapse to 0 before multiple-testing correction).
 
 /// The standard normal distribution N(0, 1).
-public enum StandardNormal {
+package enum StandardNormal {
     /// P(Z ≤ z). Computed from `erfc`, so it keeps full relative precision for large negative z
     /// (no `1 - x` cancellation).
-    public static func cdf(_ z: Double) -> Double {
+    package static func cdf(_ z: Double) -> Double {
         if z.isNaN { return .nan }
         return 0.5 * erfc(-z / 2.0.squareRoot())
     }
 
     /// P(Z > z), accurate in the upper tail (e.g. `survival(10)` ≈ 7.6e-24, not 0).
-    public static func survival(_ z: Double) -> Double {
+    package static func survival(_ z: Double) -> Double {
         if z.isNaN { return .nan }
         return 0.5 * erfc(z / 2.0.squareRoot())
     }
 
     /// Two-sided p-value P(|Z| ≥ |z|). Returns 1 for z = 0 and for NaN input, so a degenerate
     /// statistic never reads as evidence.
-    public static func twoSidedPValue(_ z: Double) -> Double {
+    package static func twoSidedPValue(_ z: Double) -> Double {
         if z.isNaN { return 1 }
         return min(1, erfc(abs(z) / 2.0.squareRoot()))
     }
@@ -30,15 +30,15 @@ public enum StandardNormal {
 
 /// Both tails of the regularized incomplete beta function, each computed so that a small value
 /// keeps its relative precision (the other is `1 - small`).
-public struct BetaTails: Sendable, Equatable {
+package struct BetaTails: Sendable, Equatable {
     /// I_x(a, b) = P(B ≤ x) for B ~ Beta(a, b).
-    public var lower: Double
+    package var lower: Double
     /// 1 − I_x(a, b) = P(B > x).
-    public var upper: Double
+    package var upper: Double
 }
 
 /// Special functions behind the exact binomial and rate tests.
-public enum SpecialFunctions {
+package enum SpecialFunctions {
     /// Regularized incomplete beta function I_x(a, b) and its complement, for real a, b ≥ 0 and
     /// x in [0, 1]. Degenerate shapes follow the limits: a = 0 puts all mass at 0 (I = 1),
     /// b = 0 puts it at 1 (I = 0 for x < 1). Invalid input (NaN, negative) returns (NaN, NaN).
@@ -47,7 +47,7 @@ public enum SpecialFunctions {
     /// converges fast, with the prefactor x^a (1−x)^b / B(a, b) written through Loader's
     /// deviance `bd0` and Stirling remainders, so that it stays accurate to ~1e-14 relative
     /// even when a and b are around 1e6 (where `lgamma` differences would lose ~8 digits).
-    public static func incompleteBeta(a: Double, b: Double, x: Double) -> BetaTails {
+    package static func incompleteBeta(a: Double, b: Double, x: Double) -> BetaTails {
         guard a >= 0, b >= 0, x >= 0, x <= 1, !a.isNaN, !b.isNaN, !x.isNaN,
               a.isFinite, b.isFinite else {
             return BetaTails(lower: .nan, upper: .nan)
@@ -144,9 +144,9 @@ public enum SpecialFunctions {
 /// Exact binomial tail probabilities for X ~ Binomial(n, p), through the identity
 /// P(X ≥ k) = I_p(k, n − k + 1). Accurate in the far tails and fast for n up to 1e6 and beyond
 /// (the continued fraction needs O(√n) terms, not O(n)).
-public enum Binomial {
+package enum Binomial {
     /// P(X ≤ k). Returns NaN for invalid input (n < 0, p outside [0, 1]).
-    public static func cdf(_ k: Int, n: Int, p: Double) -> Double {
+    package static func cdf(_ k: Int, n: Int, p: Double) -> Double {
         guard n >= 0, p >= 0, p <= 1 else { return .nan }
         if k < 0 { return 0 }
         if k >= n { return 1 }
@@ -154,7 +154,7 @@ public enum Binomial {
     }
 
     /// P(X ≥ k) (note: ≥, the form a one-sided p-value needs; scipy's `binom.sf(k - 1, n, p)`).
-    public static func survival(atLeast k: Int, n: Int, p: Double) -> Double {
+    package static func survival(atLeast k: Int, n: Int, p: Double) -> Double {
         guard n >= 0, p >= 0, p <= 1 else { return .nan }
         if k <= 0 { return 1 }
         if k > n { return 0 }

@@ -13,11 +13,11 @@ import Foundation
 /// `G_Local(y, w, star=True, transform="B").Zs` (esda: self weight 1, E[G] = Wᵢ/n,
 /// Var[G] = Wᵢ(n−Wᵢ)/(n−1) · S²/(n² x̄²)). Degenerate cases give z = 0 instead of NaN: all
 /// values equal (S = 0), or a band that covers every location (Wᵢ = n).
-public enum GetisOrdGiStar {
+package enum GetisOrdGiStar {
     /// Gi* z-scores for arbitrary planar points: `x[i], y[i]` in any planar unit (e.g. km in an
     /// equal-area projection), neighbours j with Euclidean distance ≤ `distanceBand` (same unit).
     /// O(n²): meant for references and small sets; use the grid form for rasters.
-    public static func zScores(values: [Double], x: [Double], y: [Double], distanceBand: Double) throws -> [Double] {
+    package static func zScores(values: [Double], x: [Double], y: [Double], distanceBand: Double) throws -> [Double] {
         let n = values.count
         guard x.count == n else { throw DetectionStatisticsError.dimensionMismatch(argument: "x", expected: n, found: x.count) }
         guard y.count == n else { throw DetectionStatisticsError.dimensionMismatch(argument: "y", expected: n, found: y.count) }
@@ -55,7 +55,7 @@ public enum GetisOrdGiStar {
     ///     when the distance between their centres is ≤ this radius (a disk, not a square).
     ///     E.g. 25 km with 5 km cells → 5.
     /// - Returns: `nx * ny` z-scores (0 outside the mask), every one finite.
-    public static func zScores(
+    package static func zScores(
         grid values: [Double], nx: Int, ny: Int, mask: [Bool]?, neighborhoodRadiusCells: Double
     ) throws -> [Double] {
         try validateGrid(nx: nx, ny: ny, steps: 1, count: values.count, argument: "values", mask: mask)

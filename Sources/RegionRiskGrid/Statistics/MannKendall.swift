@@ -1,7 +1,7 @@
 import Foundation
 
 /// Direction of a monotonic trend.
-public enum TrendDirection: String, Sendable, Equatable, CaseIterable {
+package enum TrendDirection: String, Sendable, Equatable, CaseIterable {
     case increasing
     case decreasing
     case noTrend = "no trend"
@@ -17,23 +17,23 @@ public enum TrendDirection: String, Sendable, Equatable, CaseIterable {
 ///
 /// A series with fewer than two values or with all values equal has Var(S) = 0; the result is
 /// then S = 0, z = 0, p = 1, "no trend" — finite, never NaN.
-public struct MannKendallResult: Sendable, Equatable {
+package struct MannKendallResult: Sendable, Equatable {
     /// Mann-Kendall score S (an integer, held as Double for arithmetic).
-    public var s: Double
+    package var s: Double
     /// Variance of S with the tie correction.
-    public var varianceS: Double
+    package var varianceS: Double
     /// Continuity-corrected standard normal score.
-    public var z: Double
+    package var z: Double
     /// Two-sided p-value.
-    public var pValue: Double
+    package var pValue: Double
     /// Kendall's tau, S / (n(n−1)/2) (0 for n < 2).
-    public var tau: Double
+    package var tau: Double
     /// Trend direction at the α used for the test.
-    public var trend: TrendDirection
+    package var trend: TrendDirection
 
     /// Runs the test on `series` (ordered in time) at significance level `alpha` (default 0.05).
     /// NaN values are not allowed: the caller owns missing-data policy (counts never miss).
-    public init(series: [Double], alpha: Double = 0.05) {
+    package init(series: [Double], alpha: Double = 0.05) {
         let n = series.count
         var s = 0
         if n >= 2 {

@@ -2,10 +2,10 @@ import Foundation
 
 /// Tail probabilities of the Poisson distribution, in logs so that the far tails a quiet place
 /// produces (a mean of 0.01 and four events) stay distinguishable instead of rounding to 0.
-public enum PoissonTail {
+package enum PoissonTail {
     /// log P(X ≥ k) for X ~ Poisson(mean); 0 (probability 1) when k ≤ 0, −∞ when mean is 0 and k > 0.
     /// Summed upward from k in log space until the terms stop mattering (relative 1e-17).
-    public static func logUpper(atLeast k: Int, mean: Double) -> Double {
+    package static func logUpper(atLeast k: Int, mean: Double) -> Double {
         guard k > 0 else { return 0 }
         guard mean.isFinite, mean > 0 else { return mean.isNaN ? 0 : -.infinity }
         // Past the mode the upper tail is the complement of a short lower sum; use it while it is not tiny.
@@ -22,7 +22,7 @@ public enum PoissonTail {
     }
 
     /// log P(X ≤ k) for X ~ Poisson(mean); −∞ when k < 0.
-    public static func logLower(atMost k: Int, mean: Double) -> Double {
+    package static func logLower(atMost k: Int, mean: Double) -> Double {
         guard k >= 0 else { return -.infinity }
         guard mean.isFinite, mean > 0 else { return 0 }
         if Double(k) > mean { return log1mexp(logUpper(atLeast: k + 1, mean: mean)) }

@@ -33,9 +33,9 @@ import Foundation
 ///   ≤ ~630, e.g. 600 tested cells, or 6,000 tested cells when the burst lifts ten cells.
 /// - 0 events recently after 5 in the baseline: deficit p ≈ (1 − p)^5 ≈ 0.67 — silence over a
 ///   month is weak evidence of cooling, as it should be.
-public enum RateComparison {
+package enum RateComparison {
     /// Default background rate: one event per 730 days (0.5 pseudo-events over a 365-day baseline).
-    public static let defaultBackgroundEventsPerDay: Double = 1.0 / 730.0
+    package static let defaultBackgroundEventsPerDay: Double = 1.0 / 730.0
 
     /// One-sided p-value for "the recent daily rate exceeds the baseline daily rate".
     ///
@@ -47,7 +47,7 @@ public enum RateComparison {
     ///   - backgroundEventsPerDay: the prior rate b ≥ 0 (events/day) credited to the baseline.
     /// - Returns: a probability in [0, 1]; 1 (no evidence) when k₁ = 0 or when an input is
     ///   invalid (negative or non-finite), never NaN.
-    public static func exceedancePValue(
+    package static func exceedancePValue(
         recentCount: Int, recentDays: Double, baselineCount: Int, baselineDays: Double,
         backgroundEventsPerDay: Double = defaultBackgroundEventsPerDay
     ) -> Double {
@@ -63,7 +63,7 @@ public enum RateComparison {
     /// One-sided p-value for "the recent daily rate is below the baseline daily rate".
     /// Same parameters as ``exceedancePValue(recentCount:recentDays:baselineCount:baselineDays:backgroundEventsPerDay:)``;
     /// the background pseudo-events (b·t₁) go to the recent window. Returns 1 when k₀ = 0.
-    public static func deficitPValue(
+    package static func deficitPValue(
         recentCount: Int, recentDays: Double, baselineCount: Int, baselineDays: Double,
         backgroundEventsPerDay: Double = defaultBackgroundEventsPerDay
     ) -> Double {
@@ -88,7 +88,7 @@ public enum RateComparison {
 }
 
 /// Corrections for testing many cells at once.
-public enum MultipleTesting {
+package enum MultipleTesting {
     /// Benjamini–Hochberg adjusted p-values ("q-values"), in the input order.
     ///
     /// q₍ᵢ₎ = min over j ≥ i of p₍ⱼ₎ · m / j on the ascending-sorted p-values, capped at 1, so q is
@@ -98,7 +98,7 @@ public enum MultipleTesting {
     ///
     /// NaN or out-of-range input is treated as p = 1 (no evidence), so the output is always
     /// finite and in [0, 1]; an empty input gives an empty output.
-    public static func benjaminiHochbergQValues(_ p: [Double]) -> [Double] {
+    package static func benjaminiHochbergQValues(_ p: [Double]) -> [Double] {
         let m = p.count
         if m == 0 { return [] }
         let clean = p.map { $0.isNaN ? 1.0 : min(1, max(0, $0)) }

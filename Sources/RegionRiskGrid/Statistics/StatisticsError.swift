@@ -2,7 +2,7 @@ import Foundation
 
 /// Invalid input to the detection statistics (grid shapes, parameters, values).
 /// Each message names the argument and what would make it valid.
-public enum DetectionStatisticsError: LocalizedError, Equatable, Sendable {
+package enum DetectionStatisticsError: LocalizedError, Equatable, Sendable {
     /// An array has the wrong number of elements for the stated grid or cube shape.
     case dimensionMismatch(argument: String, expected: Int, found: Int)
     /// A parameter is outside its valid range.
@@ -12,7 +12,7 @@ public enum DetectionStatisticsError: LocalizedError, Equatable, Sendable {
     /// Emerging hot spot analysis needs a minimum number of time steps for its trend test.
     case tooFewTimeSteps(found: Int, minimum: Int)
 
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         switch self {
         case let .dimensionMismatch(argument, expected, found):
             return "\(argument) has \(found) values but the grid shape needs \(expected); check nx, ny and the number of time steps."

@@ -9,9 +9,9 @@ import RegionRiskBase
 /// (which the tests check with an XML parser).
 ///
 /// Example: `try AtomicFile.write(HTMLReport.render(document), to: folder.appendingPathComponent("report.html"))`.
-public enum HTMLReport {
+package enum HTMLReport {
     /// Renders the report; the map is `mapWidth` × `mapHeight` SVG pixels and scales down with the window.
-    public static func render(_ doc: ReportDocument, mapWidth: Int = 1180, mapHeight: Int = 860) -> String {
+    package static func render(_ doc: ReportDocument, mapWidth: Int = 1180, mapHeight: Int = 860) -> String {
         let e = ReportText.xmlEscaped
         var h = ""
         h.reserveCapacity(128 * 1024)

@@ -7,8 +7,8 @@ import RegionRiskBase
 /// cannot break a table row.
 ///
 /// Example: `try AtomicFile.write(MarkdownReport.render(document), to: folder.appendingPathComponent("report.md"))`.
-public enum MarkdownReport {
-    public static func render(_ doc: ReportDocument) -> String {
+package enum MarkdownReport {
+    package static func render(_ doc: ReportDocument) -> String {
         let m = ReportText.markdownEscaped
         var out = "# \(m(doc.title))\n\n"
         out += "- **Area:** \(m(doc.areaName))\n"

@@ -3,10 +3,10 @@ import RegionRiskBase
 import RegionRiskGeoJSON
 
 /// A feature of a flagged-regions FeatureCollection lacks what the report needs.
-public struct ReportModelError: LocalizedError, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var errorDescription: String? { message }
+package struct ReportModelError: LocalizedError, Sendable {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var errorDescription: String? { message }
 }
 
 extension FlaggedRegionSummary {
@@ -16,7 +16,7 @@ extension FlaggedRegionSummary {
     /// string) and `summary`. `category` and a Polygon/MultiPolygon geometry are required; a
     /// missing count reads as 0, a missing p/q as untested. The id is the feature's `id`, else
     /// `fallbackID`. `source` names the file in error messages.
-    public init(feature: GeoJSONFeature, fallbackID: String, source: String = "regions.geojson") throws {
+    package init(feature: GeoJSONFeature, fallbackID: String, source: String = "regions.geojson") throws {
         let p = feature.properties
         let where_ = "\(source), feature \(fallbackID)"
         guard let category = p["category"]?.stringValue, !category.isEmpty else {

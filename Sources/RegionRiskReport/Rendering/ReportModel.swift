@@ -9,41 +9,41 @@ import RegionRiskGeoJSON
 // All coordinates are (longitude, latitude), WGS 84 degrees.
 
 /// Everything a rendered report shows.
-public struct ReportDocument: Sendable, Equatable {
+package struct ReportDocument: Sendable, Equatable {
     /// Heading, e.g. "RegionRisk report".
-    public var title: String
+    package var title: String
     /// The area covered, e.g. "Mali".
-    public var areaName: String
+    package var areaName: String
     /// The as-of date: the last day of the recent window.
-    public var asOf: CivilDate
+    package var asOf: CivilDate
     /// When the report was produced, as it should be printed (e.g. "2025-07-08T06:00:03Z").
-    public var generatedAt: String
+    package var generatedAt: String
     /// The recent and baseline windows the flags compare.
-    public var windows: AnalysisWindows
+    package var windows: AnalysisWindows
     /// The area's boundary (Polygon or MultiPolygon). The map is fitted to its bounding box.
-    public var outline: GeoJSONGeometry
+    package var outline: GeoJSONGeometry
     /// First-level regions drawn as borders and labelled with their names.
-    public var regionBorders: [NamedGeometry]
+    package var regionBorders: [NamedGeometry]
     /// Density classes, lowest first, drawn as filled polygons on a sequential colour ramp.
-    public var densityClasses: [DensityClassLayer]
+    package var densityClasses: [DensityClassLayer]
     /// Regions whose risk pattern changed, in the order the tables list them.
-    public var flaggedRegions: [FlaggedRegionSummary]
+    package var flaggedRegions: [FlaggedRegionSummary]
     /// Incidents drawn as dots on the map; empty draws none.
-    public var incidents: [ReportIncident]
+    package var incidents: [ReportIncident]
     /// One row per first-level region, in the order the table lists them.
-    public var admin1Rows: [Admin1Row]
+    package var admin1Rows: [Admin1Row]
     /// Which flagged regions are new since the previous run; nil when there was no previous run.
-    public var changesSinceLastRun: RunChanges?
+    package var changesSinceLastRun: RunChanges?
     /// Warnings and notes a reader must see, e.g. "12 events known only to their region were excluded from the test".
-    public var notes: [String]
+    package var notes: [String]
     /// Every parameter of the run, as name and printed value, in display order.
-    public var parameters: [ReportParameter]
+    package var parameters: [ReportParameter]
     /// Where the data come from; the only links the HTML report contains.
-    public var sources: [ReportSource]
+    package var sources: [ReportSource]
     /// The forecast's risk layer and at-risk watch list, when the run made a forecast.
-    public var riskOutlook: RiskOutlook?
+    package var riskOutlook: RiskOutlook?
 
-    public init(
+    package init(
         title: String, areaName: String, asOf: CivilDate, generatedAt: String, windows: AnalysisWindows,
         outline: GeoJSONGeometry, regionBorders: [NamedGeometry] = [], densityClasses: [DensityClassLayer] = [],
         flaggedRegions: [FlaggedRegionSummary] = [], incidents: [ReportIncident] = [], admin1Rows: [Admin1Row] = [],
@@ -70,24 +70,24 @@ public struct ReportDocument: Sendable, Equatable {
 }
 
 /// A geometry with a display name (an admin-1 region).
-public struct NamedGeometry: Sendable, Equatable {
-    public var name: String
-    public var geometry: GeoJSONGeometry
-    public init(name: String, geometry: GeoJSONGeometry) { self.name = name; self.geometry = geometry }
+package struct NamedGeometry: Sendable, Equatable {
+    package var name: String
+    package var geometry: GeoJSONGeometry
+    package init(name: String, geometry: GeoJSONGeometry) { self.name = name; self.geometry = geometry }
 }
 
 /// One class of the density map: where density lies in `lowerBound..<upperBound`.
-public struct DensityClassLayer: Sendable, Equatable {
+package struct DensityClassLayer: Sendable, Equatable {
     /// Legend text, e.g. "0.001–0.01 events/km²".
-    public var label: String
+    package var label: String
     /// Lower bound, events/km² (or whatever unit `label` names).
-    public var lowerBound: Double
+    package var lowerBound: Double
     /// Upper bound, same unit; `.infinity` for the top class.
-    public var upperBound: Double
+    package var upperBound: Double
     /// Where the density falls in this class (Polygon or MultiPolygon; holes allowed).
-    public var geometry: GeoJSONGeometry
+    package var geometry: GeoJSONGeometry
 
-    public init(label: String, lowerBound: Double, upperBound: Double, geometry: GeoJSONGeometry) {
+    package init(label: String, lowerBound: Double, upperBound: Double, geometry: GeoJSONGeometry) {
         self.label = label
         self.lowerBound = lowerBound
         self.upperBound = upperBound
@@ -97,62 +97,62 @@ public struct DensityClassLayer: Sendable, Equatable {
 
 /// A flag category. The four of the default mode have fixed colours and wording; any other
 /// (e.g. an Emerging Hot Spot Analysis category such as "intensifying hot spot") is shown as given.
-public struct FlagCategory: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
+package struct FlagCategory: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package init(_ rawValue: String) { self.rawValue = rawValue }
 
     /// Quiet in the baseline, active now.
-    public static let new = FlagCategory("new")
+    package static let new = FlagCategory("new")
     /// Active before, significantly more now.
-    public static let escalating = FlagCategory("escalating")
+    package static let escalating = FlagCategory("escalating")
     /// Active in both windows, no significant change.
-    public static let persistent = FlagCategory("persistent")
+    package static let persistent = FlagCategory("persistent")
     /// Active before, significantly less now.
-    public static let cooling = FlagCategory("cooling")
+    package static let cooling = FlagCategory("cooling")
 
     /// The default mode's categories, in the order legends and summaries list them.
-    public static let standard: [FlagCategory] = [.new, .escalating, .persistent, .cooling]
+    package static let standard: [FlagCategory] = [.new, .escalating, .persistent, .cooling]
 
     /// Standard categories first in their order, others after them alphabetically.
-    public static func < (a: FlagCategory, b: FlagCategory) -> Bool {
+    package static func < (a: FlagCategory, b: FlagCategory) -> Bool {
         let ia = standard.firstIndex(of: a) ?? standard.count
         let ib = standard.firstIndex(of: b) ?? standard.count
         return ia != ib ? ia < ib : a.rawValue < b.rawValue
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// One flagged region as the report shows it.
-public struct FlaggedRegionSummary: Sendable, Equatable {
+package struct FlaggedRegionSummary: Sendable, Equatable {
     /// Stable identifier, e.g. "R1".
-    public var id: String
-    public var category: FlagCategory
+    package var id: String
+    package var category: FlagCategory
     /// Whether the test rejected "no change" after Benjamini–Hochberg correction.
-    public var significant: Bool
+    package var significant: Bool
     /// The exact test's p-value; nil when the region was not tested.
-    public var pValue: Double?
+    package var pValue: Double?
     /// The Benjamini–Hochberg q-value; nil when the region was not tested.
-    public var qValue: Double?
+    package var qValue: Double?
     /// Events in the recent window.
-    public var recentEvents: Int
+    package var recentEvents: Int
     /// Events in the baseline window.
-    public var baselineEvents: Int
+    package var baselineEvents: Int
     /// Reported fatalities in the recent window.
-    public var recentFatalities: Int
+    package var recentFatalities: Int
     /// The most populous gazetteer places inside or nearest, most important first ("Kayes", "Diboli").
-    public var places: [String]
+    package var places: [String]
     /// Every admin-1 region the flagged region touches.
-    public var admin1: [String]
+    package var admin1: [String]
     /// One line a person can read, e.g. "New activity around Kayes and Diboli (Kayes region): …".
-    public var summary: String
+    package var summary: String
     /// The region (Polygon or MultiPolygon).
-    public var geometry: GeoJSONGeometry
+    package var geometry: GeoJSONGeometry
     /// The region's own incidents, in the order its table lists them.
-    public var incidents: [RegionIncidentRow]
+    package var incidents: [RegionIncidentRow]
 
-    public init(
+    package init(
         id: String, category: FlagCategory, significant: Bool, pValue: Double?, qValue: Double?,
         recentEvents: Int, baselineEvents: Int, recentFatalities: Int, places: [String], admin1: [String],
         summary: String, geometry: GeoJSONGeometry, incidents: [RegionIncidentRow] = []
@@ -173,26 +173,26 @@ public struct FlaggedRegionSummary: Sendable, Equatable {
     }
 
     /// How the region is named in text and on the map: its places ("Kayes, Diboli"), else its id.
-    public func label(maxPlaces: Int = 3) -> String {
+    package func label(maxPlaces: Int = 3) -> String {
         let names = places.prefix(maxPlaces).filter { !$0.isEmpty }
         return names.isEmpty ? id : names.joined(separator: ", ")
     }
 }
 
 /// One row of a region's incident table: what the input says of one of its incidents.
-public struct RegionIncidentRow: Sendable, Equatable {
+package struct RegionIncidentRow: Sendable, Equatable {
     /// The input's event id.
-    public var eventID: String
-    public var date: CivilDate?
+    package var eventID: String
+    package var date: CivilDate?
     /// The place as reported.
-    public var place: String?
+    package var place: String?
     /// Reported fatalities; nil when the input has none.
-    public var fatalities: Double?
+    package var fatalities: Double?
     /// The report the record rests on, when the input has one.
-    public var sourceURL: String?
-    public var sourceTitle: String?
+    package var sourceURL: String?
+    package var sourceTitle: String?
 
-    public init(eventID: String, date: CivilDate?, place: String?, fatalities: Double?, sourceURL: String?, sourceTitle: String?) {
+    package init(eventID: String, date: CivilDate?, place: String?, fatalities: Double?, sourceURL: String?, sourceTitle: String?) {
         self.eventID = eventID
         self.date = date
         self.place = place
@@ -203,30 +203,30 @@ public struct RegionIncidentRow: Sendable, Equatable {
 }
 
 /// An incident drawn on the map.
-public struct ReportIncident: Sendable, Equatable {
+package struct ReportIncident: Sendable, Equatable {
     /// (lon, lat) degrees.
-    public var location: LonLat
+    package var location: LonLat
     /// Whether it falls in the recent window (drawn stronger) or earlier.
-    public var isRecent: Bool
-    public init(location: LonLat, isRecent: Bool) { self.location = location; self.isRecent = isRecent }
+    package var isRecent: Bool
+    package init(location: LonLat, isRecent: Bool) { self.location = location; self.isRecent = isRecent }
 }
 
 /// One row of the per-admin-1 table.
-public struct Admin1Row: Sendable, Equatable {
-    public var name: String
-    public var recentEvents: Int
-    public var baselineEvents: Int
-    public var recentFatalities: Int
-    public var baselineFatalities: Int
+package struct Admin1Row: Sendable, Equatable {
+    package var name: String
+    package var recentEvents: Int
+    package var baselineEvents: Int
+    package var recentFatalities: Int
+    package var baselineFatalities: Int
     /// Recent daily event rate divided by the baseline daily event rate (2 = twice as frequent);
     /// nil when the baseline has no event.
-    public var rateRatio: Double?
+    package var rateRatio: Double?
     /// The population-free risk score (higher is worse).
-    public var score: Double
+    package var score: Double
     /// 1 for the highest score.
-    public var rank: Int
+    package var rank: Int
 
-    public init(
+    package init(
         name: String, recentEvents: Int, baselineEvents: Int, recentFatalities: Int, baselineFatalities: Int,
         rateRatio: Double?, score: Double, rank: Int
     ) {
@@ -242,17 +242,17 @@ public struct Admin1Row: Sendable, Equatable {
 }
 
 /// Flagged regions compared with the previous run, by their labels.
-public struct RunChanges: Sendable, Equatable {
+package struct RunChanges: Sendable, Equatable {
     /// The previous run's as-of date, when known.
-    public var previousAsOf: CivilDate?
+    package var previousAsOf: CivilDate?
     /// Flagged now, not in the previous run.
-    public var new: [String]
+    package var new: [String]
     /// Flagged in both runs.
-    public var continuing: [String]
+    package var continuing: [String]
     /// Flagged in the previous run, not now.
-    public var ended: [String]
+    package var ended: [String]
 
-    public init(previousAsOf: CivilDate?, new: [String], continuing: [String], ended: [String]) {
+    package init(previousAsOf: CivilDate?, new: [String], continuing: [String], ended: [String]) {
         self.previousAsOf = previousAsOf
         self.new = new
         self.continuing = continuing
@@ -261,16 +261,16 @@ public struct RunChanges: Sendable, Equatable {
 }
 
 /// One run parameter, printed as given.
-public struct ReportParameter: Sendable, Equatable {
-    public var name: String
-    public var value: String
-    public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+package struct ReportParameter: Sendable, Equatable {
+    package var name: String
+    package var value: String
+    package init(_ name: String, _ value: String) { self.name = name; self.value = value }
 }
 
 /// A data source, shown with its link.
-public struct ReportSource: Sendable, Equatable {
-    public var title: String
+package struct ReportSource: Sendable, Equatable {
+    package var title: String
     /// An http(s) address; rendered as a link only when it starts with http:// or https://.
-    public var url: String
-    public init(title: String, url: String) { self.title = title; self.url = url }
+    package var url: String
+    package init(title: String, url: String) { self.title = title; self.url = url }
 }

@@ -8,10 +8,10 @@ import RegionRiskGeoJSON
 /// places, optional incident dots, a legend, a scale bar in km, a north arrow and the as-of date.
 ///
 /// Example: `let svg = SVGMap.render(document, width: 900, height: 720)`.
-public enum SVGMap {
+package enum SVGMap {
     /// Renders the map. `width` and `height` are SVG pixels (also the viewBox); below about
     /// 600 × 450 the legend is shrunk to fit. Coordinates are written to 0.1 px.
-    public static func render(_ doc: ReportDocument, width: Int = 900, height: Int = 720) -> String {
+    package static func render(_ doc: ReportDocument, width: Int = 900, height: Int = 720) -> String {
         let layout = Layout(doc, width: Double(max(width, 200)), height: Double(max(height, 150)))
         var out = ""
         out.reserveCapacity(64 * 1024)

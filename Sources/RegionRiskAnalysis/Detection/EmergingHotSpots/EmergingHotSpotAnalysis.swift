@@ -35,7 +35,7 @@ public struct EmergingHotSpotCell: Sendable, Equatable {
     public var cellIndex: Int
     public var category: EmergingHotSpotCategory
     /// Mann-Kendall trend test on this location's Gi* z-scores over time.
-    public var trend: MannKendallResult
+    package var trend: MannKendallResult
     /// Gi* z-score of the final time step.
     public var finalZ: Double
     /// Two-sided p-value of the final step's z-score (before any FDR correction).

@@ -65,7 +65,7 @@ public enum EmergingHotSpotCategory: String, Sendable, CaseIterable, Codable {
     /// Classifies one location from its per-step Gi* z-scores, the per-step significance flags
     /// (p or FDR q ≤ α) and the Mann-Kendall trend of the z-scores. `zScores` and `significant`
     /// must have the same length; an empty series is `noPattern`.
-    public static func classify(zScores: [Double], significant: [Bool], trend: TrendDirection) -> EmergingHotSpotCategory {
+    package static func classify(zScores: [Double], significant: [Bool], trend: TrendDirection) -> EmergingHotSpotCategory {
         let n = min(zScores.count, significant.count)
         if n == 0 { return .noPattern }
         var hot = [Bool](repeating: false, count: n)

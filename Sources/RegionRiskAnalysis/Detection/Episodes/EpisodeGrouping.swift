@@ -11,11 +11,11 @@ import RegionRiskGrid
 /// With the linkage distance equal to the detection bandwidth h, an episode's footprint (the area
 /// within h of its events) holds no event of another episode: an event within h of the footprint's
 /// events would have been linked into it.
-public enum EpisodeGrouping {
+package enum EpisodeGrouping {
     /// Episodes of projected points (metres), each a list of point indices ascending, ordered by
     /// their first index. Pairs closer than `linkMeters` (strictly) are linked; a bucket grid of
     /// `linkMeters`-sized squares keeps the work linear in the points for sparse data.
-    public static func singleLinkage(x: [Double], y: [Double], linkMeters: Double) -> [[Int]] {
+    package static func singleLinkage(x: [Double], y: [Double], linkMeters: Double) -> [[Int]] {
         let n = min(x.count, y.count)
         guard n > 0 else { return [] }
         guard linkMeters.isFinite, linkMeters > 0 else { return (0..<n).map { [$0] } }

@@ -22,7 +22,7 @@ import RegionRiskGrid
 /// The Poisson tail only ranks episodes; the replicates carry the clustering and the selection of
 /// footprints around events, which a Poisson p-value on a footprint drawn around its own events
 /// would ignore (it rejects far too often under a self-exciting null).
-public enum EpisodeSignificance {
+package enum EpisodeSignificance {
     /// Most baseline events the clustering is fitted to.
     static let clusteringSampleSize = 4_000
 

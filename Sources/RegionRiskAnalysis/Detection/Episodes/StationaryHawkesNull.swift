@@ -21,19 +21,19 @@ import RegionRiskGrid
 /// model is an inhomogeneous Poisson process, and EM finds n ≈ 0 on Poisson data.
 /// Parent–offspring pairs are considered up to ``pairCutoffDays`` and ``pairCutoffMeters`` apart while
 /// the clustering is fitted, and up to 10/ω days and 4σ once it is held.
-public struct StationaryHawkesNull: Sendable {
+package struct StationaryHawkesNull: Sendable {
     /// Background events per day over the area.
-    public var backgroundPerDay: Double
+    package var backgroundPerDay: Double
     /// Expected direct offspring per event (0 ≤ n < 1).
-    public var branchingRatio: Double
+    package var branchingRatio: Double
     /// Decay rate of triggering, per day (mean parent–offspring delay 1/ω days).
-    public var decayPerDay: Double
+    package var decayPerDay: Double
     /// Standard deviation of an offspring's offset from its parent, metres (per axis).
-    public var triggerSigmaMeters: Double
+    package var triggerSigmaMeters: Double
     /// Share of the background in each grid cell (row-major, 0 outside the area, sums to 1).
-    public var backgroundCellShare: [Double]
+    package var backgroundCellShare: [Double]
     /// EM iterations run.
-    public var iterations: Int
+    package var iterations: Int
 
     static let pairCutoffDays = 120.0
     static let pairCutoffMeters = 100_000.0
@@ -226,7 +226,7 @@ public struct StationaryHawkesNull: Sendable {
     }
 
     /// The fit as output metadata.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("model", "stationary space-time Hawkes (EM)"),
             ("background_events_per_day", .number(backgroundPerDay)),
