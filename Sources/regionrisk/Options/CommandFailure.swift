@@ -49,6 +49,10 @@ extension RegionRiskCommand {
             var mutable = command
             try mutable.run()
             Foundation.exit(ExitStatus.success)
+        } catch where isParserOutcome(error) {
+            // `regionrisk help …` and `--help` on a command with subcommands arrive here, from
+            // the help command's `run()`: ArgumentParser prints them with their own status.
+            exit(withError: error)
         } catch {
             let (message, status) = outcome(of: error)
             if let message {
@@ -60,6 +64,13 @@ extension RegionRiskCommand {
             }
             Foundation.exit(status)
         }
+    }
+
+    /// True for ArgumentParser's own errors other than the ones `outcome` maps (ValidationError,
+    /// ExitCode): help requests and parser errors, whose types the library keeps internal.
+    static func isParserOutcome(_ error: Error) -> Bool {
+        if error is ValidationError || error is ExitCode { return false }
+        return error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 
     /// The message to print (nil for none) and the exit status for an error a command threw.
