@@ -42,6 +42,10 @@ public struct ReportDocument: Sendable, Equatable {
     public var sources: [ReportSource]
     /// The forecast's risk layer and at-risk watch list, when the run made a forecast.
     public var riskOutlook: RiskOutlook?
+    /// The unit of the density classes' bounds, stated in the legend's heading; nil: the labels state it.
+    public var densityUnitLabel: String?
+    /// The first and last day of the events the density map counts, stated in the legend.
+    public var densityPeriod: ClosedRange<CivilDate>?
 
     public init(
         title: String, areaName: String, asOf: CivilDate, generatedAt: String, windows: AnalysisWindows,
