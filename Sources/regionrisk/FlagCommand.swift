@@ -32,7 +32,7 @@ struct FlagCommand: ParsableCommand {
 
             Output: an RFC 7946 FeatureCollection of region polygons (properties: category, significant, score,
             p_value, q_value, recent_events, baseline_events, recent_fatalities, first_recent_event, last_event,
-            area_km2, peak_density, admin1, places, summary, expected_events, event_ids, incidents with date, place as
+            area_km2, peak_density (events per 1,000 km²), admin1, places, summary, expected_events, event_ids, incidents with date, place as
             reported, fatalities and source) with every parameter, the fitted null, the as-of date and the
             inputs' SHA-256 at the top level. admin1 is one string ("Mopti, Ségou"), with admin1_list where several
             apply; start and end are ISO 8601 datetimes (first recent event's day to the end of the last event's day,

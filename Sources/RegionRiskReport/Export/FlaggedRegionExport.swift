@@ -25,7 +25,7 @@ public enum FlaggedRegionExport {
                 ("end", .string((r.lastEvent ?? result.asOf).endOfDayUTC)),
                 ("area_km2", .number((r.areaKm2 * 10).rounded() / 10)),
                 ("cells", .number(Double(r.cells))),
-                ("peak_density", .number(finite(r.peakDensity))),
+                ("peak_density", .number(finite(r.peakDensity * DensityUnit.per1000Km2.factorFromPerKm2))),
             ] + admin1Members(r.admin1) + [
                 ("places", .string(r.places.joined(separator: ", "))),
                 ("summary", .string(r.summary)),
@@ -34,6 +34,7 @@ public enum FlaggedRegionExport {
         var meta: [(String, JSONValue)] = [
             ("regionrisk", .object([("version", .string(RegionRiskVersion.string)), ("output", "flagged regions")])),
             ("as_of", .string(result.asOf.description)),
+            ("units", .object([("peak_density", .string("\(DensityUnit.per1000Km2.label), recent window")), ("start_end", "ISO 8601 UTC, end exclusive")])),
             ("parameters", result.parameters.json),
             ("crs", result.crs),
             ("inputs", .array(inputs)),

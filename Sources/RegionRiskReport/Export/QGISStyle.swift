@@ -92,19 +92,27 @@ public enum QGISStyle {
             ("outline_style", outline == nil ? "no" : "solid"), ("outline_width", "\(width)"), ("outline_width_unit", "MM"),
             ("joinstyle", "round"),
         ])
-        if dashWhenNotSignificant {
-            // Data-defined stroke style: dashed unless the region is significant, as on the HTML map.
-            out += "          <data_defined_properties>\n            <Option type=\"Map\">\n"
-            out += "              <Option type=\"QString\" name=\"name\" value=\"\"/>\n"
-            out += "              <Option type=\"Map\" name=\"properties\">\n                <Option type=\"Map\" name=\"outlineStyle\">\n"
-            out += "                  <Option type=\"bool\" name=\"active\" value=\"true\"/>\n"
-            out += "                  <Option type=\"QString\" name=\"expression\" value=\"CASE WHEN &quot;significant&quot; THEN 'solid' ELSE 'dash' END\"/>\n"
-            out += "                  <Option type=\"int\" name=\"type\" value=\"3\"/>\n"
-            out += "                </Option>\n              </Option>\n"
-            out += "              <Option type=\"QString\" name=\"type\" value=\"collection\"/>\n            </Option>\n          </data_defined_properties>\n"
-        }
+        if dashWhenNotSignificant { out += dashedUnlessSignificant }
         return out + "        </layer>\n      </symbol>\n"
     }
+
+    /// Data-defined stroke style: dashed unless the region is significant, as on the HTML map.
+    private static let dashedUnlessSignificant = """
+                  <data_defined_properties>
+                    <Option type="Map">
+                      <Option type="QString" name="name" value=""/>
+                      <Option type="Map" name="properties">
+                        <Option type="Map" name="outlineStyle">
+                          <Option type="bool" name="active" value="true"/>
+                          <Option type="QString" name="expression" value="CASE WHEN &quot;significant&quot; THEN 'solid' ELSE 'dash' END"/>
+                          <Option type="int" name="type" value="3"/>
+                        </Option>
+                      </Option>
+                      <Option type="QString" name="type" value="collection"/>
+                    </Option>
+                  </data_defined_properties>
+
+        """
 
     private static func marker(fill colour: String, alpha: Int, outline: String, size: Double) -> String {
         var out = "      <symbol type=\"marker\" name=\"@NAME@\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
@@ -118,12 +126,16 @@ public enum QGISStyle {
     }
 
     private static func labels(field: String, colour: String, size: Double, bold: Bool, italic: Bool) -> String {
-        var out = "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
-        out += "      <text-style fieldName=\"\(field)\" isExpression=\"0\" fontSize=\"\(size)\" fontSizeUnit=\"Point\""
-        out += " fontWeight=\"\(bold ? 75 : 50)\" fontItalic=\"\(italic ? 1 : 0)\" textColor=\"\(rgba(colour, alpha: 255))\" textOpacity=\"1\">\n"
-        out += "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n"
-        out += "      </text-style>\n"
-        out += "      <placement placement=\"1\" dist=\"1\" distUnits=\"MM\"/>\n"
+        let style = "fontSize=\"\(size)\" fontSizeUnit=\"Point\" fontWeight=\"\(bold ? 75 : 50)\" fontItalic=\"\(italic ? 1 : 0)\""
+        let out = """
+              <labeling type="simple">
+                <settings calloutType="simple">
+                  <text-style fieldName="\(field)" isExpression="0" \(style) textColor="\(rgba(colour, alpha: 255))" textOpacity="1">
+                    <text-buffer bufferDraw="1" bufferSize="0.8" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="1"/>
+                  </text-style>
+                  <placement placement="1" dist="1" distUnits="MM"/>
+
+            """
         return out + "    </settings>\n  </labeling>\n"
     }
 }
