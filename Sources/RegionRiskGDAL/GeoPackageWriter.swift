@@ -49,7 +49,12 @@ public enum GeoPackageWriter {
         let driver = try GDALLibrary.driver("GPKG")
         let path = GDALLibrary.memoryPath(extension: "gpkg")
         do {
+            CPLErrorReset()
             try build(path, driver: driver, layers: layers)
+            // GDAL 3.6's GDALClose returns nothing: a failure while flushing shows in the error state.
+            if CPLGetLastErrorType() == CE_Failure {
+                throw GDALError.write(path: "GeoPackage", reason: GDALLibrary.lastError(or: "cannot write"))
+            }
             return try GDALLibrary.takeMemoryFile(path)
         } catch {
             GDALLibrary.discardMemoryFile(path)

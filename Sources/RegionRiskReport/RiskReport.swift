@@ -158,7 +158,8 @@ public enum RiskReport {
             styles.append(("events", QGISStyle.events()))
             for style in styles { try AtomicFile.write(style.qml, to: staging.appendingPathComponent("\(style.layer).qml")) }
             let gpkg = try ReportLayers.geoPackage(regions: regionsFC.features, density: densityFeatures, admin1: admin1Features,
-                                                   events: ReportLayers.eventFeatures(windowEvents, windows: windows), styles: styles)
+                                                   events: ReportLayers.eventFeatures(windowEvents, windows: windows), styles: styles,
+                                                   updateTime: asOf.endOfDayUTC)
             try AtomicFile.write(gpkg, to: staging.appendingPathComponent("report.gpkg"))
             if let forecast {
                 try AtomicFile.write(try RiskForecastExport.csv(forecast), to: staging.appendingPathComponent("risk.csv"))

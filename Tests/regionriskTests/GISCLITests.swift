@@ -150,8 +150,10 @@ final class GISCLITests: XCTestCase {
         }
         XCTAssertTrue(densityJSON.contains("events per 1,000 km²"))
         XCTAssertFalse(densityJSON.contains("events/km²"))
-        let styles = try runTool(ogrinfo, ["-ro", "-q", "-sql", "SELECT f_table_name FROM layer_styles", gpkg.path], includeStderr: true)
-        for name in ["regions", "density", "admin1", "events"] { XCTAssertTrue(styles.contains("= \(name)"), styles) }
+        // The query QGIS runs to find a layer's default style.
+        let styles = try runTool(ogrinfo, ["-ro", "-q", "-sql", "SELECT f_table_name, styleQML FROM layer_styles WHERE f_geometry_column = 'geom' AND useAsDefault ORDER BY update_time DESC", gpkg.path], includeStderr: true)
+        for name in ["regions", "density", "admin1", "events"] { XCTAssertTrue(styles.contains("f_table_name (String) = \(name)"), styles) }
+        XCTAssertTrue(styles.contains("styleQML (String) = <!DOCTYPE qgis"), String(styles.prefix(500)))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("manifest.json"))) as? [String: Any]
         let files = try XCTUnwrap(manifest?["files"] as? [String])
         for f in ["report.gpkg", "regions.qml", "density.qml", "admin1.qml", "events.qml"] { XCTAssertTrue(files.contains(f), f) }

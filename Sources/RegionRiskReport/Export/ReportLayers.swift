@@ -25,9 +25,12 @@ public enum ReportLayers {
     }
 
     /// The layers of `report.gpkg`, in order: regions, density, admin1 (when there are regions),
-    /// events, plus the `layer_styles` table QGIS reads each layer's default style from.
+    /// events, plus the `layer_styles` table QGIS reads each layer's default style from (the
+    /// columns of QGIS's own table; `updateTime` an ISO 8601 datetime — the report writes its as-of
+    /// day's end, so that two runs on the same data write the same rows).
     public static func geoPackage(regions: [GeoJSONFeature], density: [GeoJSONFeature], admin1: [GeoJSONFeature]?,
-                                  events: [GeoJSONFeature], styles: [(layer: String, qml: String)]) throws -> Data {
+                                  events: [GeoJSONFeature], styles: [(layer: String, qml: String)],
+                                  updateTime: String) throws -> Data {
         var layers = [VectorLayer(name: "regions", features: regions), VectorLayer(name: "density", features: density)]
         if let admin1 { layers.append(VectorLayer(name: "admin1", features: admin1)) }
         layers.append(VectorLayer(name: "events", features: events))
@@ -36,7 +39,7 @@ public enum ReportLayers {
                 ("f_table_catalog", ""), ("f_table_schema", ""), ("f_table_name", .string(style.layer)),
                 ("f_geometry_column", "geom"), ("styleName", .string(style.layer)), ("styleQML", .string(style.qml)),
                 ("styleSLD", ""), ("useAsDefault", true), ("description", "RegionRisk: the HTML map's style"),
-                ("owner", ""), ("ui", ""),
+                ("owner", ""), ("ui", ""), ("update_time", .string(updateTime)),
             ]))
         }
         layers.append(VectorLayer(name: "layer_styles", features: styleRows))
