@@ -46,9 +46,22 @@ enum GDALLibrary {
         return Data(bytes: buffer, count: Int(length))
     }
 
-    /// Deletes an in-memory file left by a failed write.
-    static func discardMemoryFile(_ path: String) {
-        _ = VSIUnlink(path)
+    /// The bytes of a file that `write` makes at a fresh `/vsimem/` path (given to it) and closes;
+    /// the in-memory file is deleted either way. `what` names the output in errors. GDAL 3.6's
+    /// `GDALClose` returns nothing, so a failure while flushing is read from the error state.
+    static func inMemoryFile(extension ext: String, what: String, _ write: (String) throws -> Void) throws -> Data {
+        let path = memoryPath(extension: ext)
+        do {
+            CPLErrorReset()
+            try write(path)
+            if CPLGetLastErrorType() == CE_Failure {
+                throw GDALError.write(path: what, reason: lastError(or: "write failed"))
+            }
+            return try takeMemoryFile(path)
+        } catch {
+            _ = VSIUnlink(path)
+            throw error
+        }
     }
 
     /// Runs `body` with a NULL-terminated C string list (GDAL's `char**` options).

@@ -47,18 +47,8 @@ public enum GeoPackageWriter {
     /// The GeoPackage's bytes, built in memory (write them with `AtomicFile`).
     public static func data(layers: [VectorLayer]) throws -> Data {
         let driver = try GDALLibrary.driver("GPKG")
-        let path = GDALLibrary.memoryPath(extension: "gpkg")
-        do {
-            CPLErrorReset()
+        return try GDALLibrary.inMemoryFile(extension: "gpkg", what: "GeoPackage") { path in
             try build(path, driver: driver, layers: layers)
-            // GDAL 3.6's GDALClose returns nothing: a failure while flushing shows in the error state.
-            if CPLGetLastErrorType() == CE_Failure {
-                throw GDALError.write(path: "GeoPackage", reason: GDALLibrary.lastError(or: "cannot write"))
-            }
-            return try GDALLibrary.takeMemoryFile(path)
-        } catch {
-            GDALLibrary.discardMemoryFile(path)
-            throw error
         }
     }
 

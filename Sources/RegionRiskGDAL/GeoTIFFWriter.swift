@@ -44,25 +44,16 @@ public enum GeoTIFFWriter {
             throw GDALError.write(path: "GeoTIFF", reason: "grid of \(grid.columns)×\(grid.rows) cells has \(grid.values.count) values")
         }
         let memory = try inMemoryDataset(grid)
-        let path = GDALLibrary.memoryPath(extension: "tif")
         let cog = GDALGetDriverByName("COG")
         let driver = try cog ?? GDALLibrary.driver("GTiff")
         let options = cog != nil ? ["COMPRESS=DEFLATE", "PREDICTOR=YES"] : ["TILED=YES", "COMPRESS=DEFLATE"]
-        do {
+        return try GDALLibrary.inMemoryFile(extension: "tif", what: "GeoTIFF") { path in
             try GDALLibrary.withOptions(options) { list in
-                CPLErrorReset()
                 guard let copy = GDALCreateCopy(driver, path, memory.handle, 0, list, nil, nil) else {
                     throw GDALError.write(path: "GeoTIFF", reason: GDALLibrary.lastError(or: "cannot create"))
                 }
                 GDALClose(copy)
-                if CPLGetLastErrorType() == CE_Failure {
-                    throw GDALError.write(path: "GeoTIFF", reason: GDALLibrary.lastError(or: "write failed"))
-                }
             }
-            return try GDALLibrary.takeMemoryFile(path)
-        } catch {
-            GDALLibrary.discardMemoryFile(path)
-            throw error
         }
     }
 
