@@ -18,8 +18,11 @@ let libraryTargets: [Target] = [
     .target(name: "RegionRiskGeometry", dependencies: ["RegionRiskBase", "CPROJ", "CGEOS"]),
     // The RFC 7946 model, JSON values, and the bridge between GeoJSON and GEOS geometries.
     .target(name: "RegionRiskGeoJSON", dependencies: ["RegionRiskBase", "RegionRiskGeometry"]),
+    // Owners of GDAL/OGR handles: vector files of any OGR format in (as GeoJSON values, lon/lat),
+    // GeoPackage and GeoTIFF out. No domain types.
+    .target(name: "RegionRiskGDAL", dependencies: ["RegionRiskBase", "RegionRiskGeoJSON", "CGDAL"]),
     // Equal-area grids, area masks, the exact density core and the statistics: arrays in and out.
-    .target(name: "RegionRiskGrid", dependencies: ["RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGeodata"]),
+    .target(name: "RegionRiskGrid", dependencies: ["RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGDAL", "RegionRiskGeodata"]),
     // Incidents and their readers, the gazetteer and geocoder, the SQLite store.
     .target(
         name: "RegionRiskData",
@@ -30,13 +33,13 @@ let libraryTargets: [Target] = [
         ]),
     // One analysis run (area, grid, windows, projected events); density analyses, change detection.
     .target(name: "RegionRiskAnalysis", dependencies: ["RegionRiskGrid", "RegionRiskData"]),
-    // Every file writer: GeoJSON, CSV, ASCII grid, HTML/SVG, Markdown, manifest, run history.
-    .target(name: "RegionRiskReport", dependencies: ["RegionRiskAnalysis", logging]),
+    // Every file writer: GeoJSON, GeoPackage, GeoTIFF, QGIS styles, CSV, ASCII grid, HTML/SVG, Markdown, manifest, run history.
+    .target(name: "RegionRiskReport", dependencies: ["RegionRiskAnalysis", "RegionRiskGDAL", logging]),
     // The umbrella product: re-exports the stages' public API.
     .target(
         name: "RegionRisk",
         dependencies: [
-            "RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGrid",
+            "RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGDAL", "RegionRiskGrid",
             "RegionRiskData", "RegionRiskAnalysis", "RegionRiskReport",
         ]),
 ]
@@ -62,6 +65,9 @@ let package = Package(
         .systemLibrary(
             name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
             providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(
+            name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"])]),
         // Embedded default data (Mali): boundary, regions, gazetteer, sample incidents.
         .target(
             name: "RegionRiskGeodata", path: "Geodata",

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Renders a RegionRisk HTML report in headless Chromium and saves a screenshot, to check the
-# report as a person sees it (map, legend, tables) — with the network blocked, so a report
-# that needed anything from the web would show it.
+# Renders a RegionRisk HTML report in headless Chromium and checks it as a person uses it —
+# with the network blocked, so a report that needed anything from the web would show it:
+#   - the screenshot (saved to OUT.png) shows the map: the area, flagged regions with their
+#     labels and the legend (DOM checks, then pixels and colours of the screenshot);
+#   - a scripted session (DevTools protocol over a pipe, scripts/browser-session.py, Python's
+#     standard library only) zooms with the wheel, pans by dragging and clicks a flagged region,
+#     and its incident list must appear.
+# It fails (exit 1) when the map or the legend is missing.
 #
 #   scripts/check-report-in-browser.sh REPORT.html OUT.png
 #
@@ -43,30 +48,17 @@ if ! browser=$(find_chromium); then
     fi
 fi
 
+command -v python3 >/dev/null || { echo "error: python3 is needed for the browser session" >&2; exit 1; }
 abs_report=$(cd "$(dirname "$report")" && pwd)/$(basename "$report")
 mkdir -p "$(dirname "$out")"
 abs_out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
-profile=$(mktemp -d)
-log=$(mktemp)
-trap 'rm -rf "$profile" "$log"' EXIT
 rm -f "$abs_out"
 
-# --no-sandbox: CI containers run as root, where Chromium's sandbox cannot start.
-# The proxy and resolver rules point every network request nowhere: the report must not need it.
-if ! timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-    --hide-scrollbars --no-first-run --disable-extensions --disable-sync --user-data-dir="$profile" \
-    --proxy-server=127.0.0.1:9 --host-resolver-rules="MAP * ~NOTFOUND" \
-    --window-size="$window_size" --screenshot="$abs_out" "file://$abs_report" >"$log" 2>&1; then
-    echo "error: chromium failed on $report:" >&2
-    tail -20 "$log" >&2
+if ! timeout 180 python3 "$here/browser-session.py" "$browser" "$abs_report" "$abs_out" --size "${window_size/,/x}"; then
+    echo "error: the report failed the browser check: $report" >&2
     exit 1
 fi
-[[ -s $abs_out ]] || { echo "error: chromium wrote no screenshot" >&2; tail -20 "$log" >&2; exit 1; }
-
+[[ -s $abs_out ]] || { echo "error: chromium wrote no screenshot" >&2; exit 1; }
 # Not blank, the right size, and the inline SVG map drawn (its background colour is on screen).
-if command -v python3 >/dev/null; then
-    python3 "$here/png-check.py" "$abs_out" --size "${window_size/,/x}" --expect-colour e9eef2 --min-colours 20
-else
-    echo "note: python3 missing; screenshot not analysed" >&2
-fi
+python3 "$here/png-check.py" "$abs_out" --size "${window_size/,/x}" --expect-colour e9eef2 --min-colours 20
 echo "ok: $out"

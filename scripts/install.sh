@@ -3,7 +3,7 @@
 # Swift toolchain:
 #   PREFIX/bin/regionrisk            release build, Swift runtime linked statically
 #                                    (--static-swift-stdlib); links only Debian's libproj,
-#                                    libgeos and libsqlite3 dynamically
+#                                    libgeos, libgdal and libsqlite3 dynamically
 #   PREFIX/share/regionrisk/mali/    the embedded Mali data (boundary, regions, gazetteer, sample)
 #   PREFIX/share/regionrisk/africa/  Africa's outline, for continent-scale benchmarks
 # The binary finds its data in $REGIONRISK_GEODATA, else beside itself (a build folder), else

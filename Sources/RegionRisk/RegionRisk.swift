@@ -6,15 +6,17 @@
 ///     RegionRiskBase      coordinates, civil dates, atomic files, hashing, thread-local slots
 ///     RegionRiskGeometry  owners of GEOS and PROJ handles (no domain types, no GeoJSON)
 ///     RegionRiskGeoJSON   the RFC 7946 model, JSON values, the GeoJSON ↔ GEOS bridge
+///     RegionRiskGDAL      owners of GDAL/OGR handles: any OGR vector file in; GeoPackage, GeoTIFF out
 ///     RegionRiskGrid      equal-area grids, area masks, the exact density core, statistics
 ///     RegionRiskData      incidents and their readers, gazetteer and geocoder, the store
 ///     RegionRiskAnalysis  one analysis run; density analyses, change detection
-///     RegionRiskReport    every file writer: GeoJSON, CSV, ASCII grid, HTML, Markdown, manifest
+///     RegionRiskReport    every file writer: GeoJSON, GeoPackage, GeoTIFF, QML, CSV, ASCII grid, HTML, Markdown, manifest
 ///
 /// `import RegionRisk` gives all of them; a program that needs only one stage imports it alone.
 @_exported import RegionRiskAnalysis
 @_exported import RegionRiskBase
 @_exported import RegionRiskData
+@_exported import RegionRiskGDAL
 @_exported import RegionRiskGeoJSON
 @_exported import RegionRiskGeometry
 @_exported import RegionRiskGrid

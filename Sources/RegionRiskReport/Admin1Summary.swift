@@ -69,7 +69,13 @@ public struct Admin1Summary: Sendable, Equatable {
         return out
     }
 
-    public static func geoJSON(_ rows: [Admin1Summary], regions: AdminRegions, metadata: [(String, JSONValue)]) -> GeoJSONFeatureCollection {
+    /// - Parameter windows: when given, each region carries the recent window as ISO 8601 `start`
+    ///   and `end` (end exclusive), for kepler.gl's time filter.
+    public static func geoJSON(_ rows: [Admin1Summary], regions: AdminRegions, windows: AnalysisWindows? = nil,
+                               metadata: [(String, JSONValue)]) -> GeoJSONFeatureCollection {
+        let period: [(String, JSONValue)] = windows.map {
+            [("start", .string($0.recentStart.startOfDayUTC)), ("end", .string($0.recentEnd.endOfDayUTC))]
+        } ?? []
         let geometry = Dictionary(regions.regions.map { ($0.name, $0.geometry) }, uniquingKeysWith: { a, _ in a })
         return GeoJSONFeatureCollection(features: rows.map { r in
             GeoJSONFeature(geometry: geometry[r.name]?.asMultiPolygon, properties: .object([
@@ -78,7 +84,7 @@ public struct Admin1Summary: Sendable, Equatable {
                 ("recent_events", .number(Double(r.recentEvents))), ("baseline_events", .number(Double(r.baselineEvents))),
                 ("recent_fatalities", .number(r.recentFatalities)), ("baseline_fatalities", .number(r.baselineFatalities)),
                 ("rate_ratio", r.rateRatio.map { .number($0) } ?? .null), ("score", .number(r.score)),
-            ]))
+            ] + period))
         }, foreignMembers: metadata)
     }
 }

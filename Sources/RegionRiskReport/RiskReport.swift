@@ -22,6 +22,10 @@ public struct RiskReportRequest: Sendable {
     public var densityCellKm: Double = 5
     public var densityBandwidthKm: Double = 50
     public var densityKernel: KernelShape = .quartic
+    /// Density class breaks (default: fixed, the same every night, so that maps compare).
+    public var densityBreaks: DensityClassBreaks = .default
+    /// The unit every density output and legend states (default: events per 1,000 km²).
+    public var densityUnit: DensityUnit = .per1000Km2
     public var title: String?
     /// Also forecast the next `forecastHorizonDays` days (risk layer, at-risk watch list, risk.csv); nil: no forecast.
     public var forecastHorizonDays: Int?
@@ -95,7 +99,7 @@ public enum RiskReport {
                                                   kernel: request.densityKernel,
                                                   weighting: EventWeighting(excludeRegionOnlyLocations: p.excludeRegionOnlyLocations))
         let density = try DensityAnalysis.run(events.inWindows, grid: grid, parameters: densityParameters)
-        let classes = try DensityExport.classPolygons(density.grid)
+        let classes = try DensityExport.classPolygons(density.grid, breaks: request.densityBreaks)
         stage("density")
 
         // 3. Per admin-1 table.
@@ -131,17 +135,36 @@ public enum RiskReport {
             let regionsFC = FlaggedRegionExport.featureCollection(detection, inputs: request.inputs,
                                                                   extraMetadata: [("software", RunMetadata.software)])
             try AtomicFile.write(regionsFC.serialized(), to: staging.appendingPathComponent("regions.geojson"))
-            let densityMeta = RunMetadata.density(density, area: grid, inputs: request.inputs)
-            try AtomicFile.write(try DensityExport.classesGeoJSON(density.grid, metadata: densityMeta).serialized(),
+            let unit = request.densityUnit
+            let densityMeta = RunMetadata.density(density, area: grid, inputs: request.inputs, unit: unit)
+                + [("period", .object([("start", .string(windows.baselineStart.startOfDayUTC)), ("end", .string(windows.recentEnd.endOfDayUTC))]))]
+            let densityFeatures = DensityExport.classFeatures(classes, classCount: request.densityBreaks.classCount,
+                                                              peak: density.grid.peak, unit: unit)
+            try AtomicFile.write(GeoJSONFeatureCollection(features: densityFeatures, foreignMembers: densityMeta).serialized(),
                                  to: staging.appendingPathComponent("density.geojson"))
-            let ascii = try DensityExport.esriASCII(density.grid)
+            let ascii = try DensityExport.esriASCII(density.grid, unit: unit)
             try AtomicFile.write(ascii.grid, to: staging.appendingPathComponent("density.asc"))
             try AtomicFile.write(ascii.prj, to: staging.appendingPathComponent("density.prj"))
+            var admin1Features: [GeoJSONFeature]?
             if let regions = request.adminRegions {
+                let admin1FC = Admin1Summary.geoJSON(admin1, regions: regions, windows: windows, metadata: meta)
+                admin1Features = admin1FC.features
                 try AtomicFile.write(Admin1Summary.csv(admin1), to: staging.appendingPathComponent("admin1.csv"))
-                try AtomicFile.write(Admin1Summary.geoJSON(admin1, regions: regions, metadata: meta).serialized(),
-                                     to: staging.appendingPathComponent("admin1.geojson"))
+                try AtomicFile.write(admin1FC.serialized(), to: staging.appendingPathComponent("admin1.geojson"))
             }
+            // The map layers for GIS: one GeoPackage, and a QGIS style beside each layer file.
+            let bounds = request.densityBreaks.lowerBounds(peak: density.grid.peak)
+            let classLabels = bounds.indices.map { k in
+                DensityExport.label(lower: bounds[k], upper: k + 1 < bounds.count ? bounds[k + 1] : nil, unit: unit)
+            }
+            var styles: [(layer: String, qml: String)] = [("regions", QGISStyle.regions()), ("density", QGISStyle.density(labels: classLabels))]
+            if admin1Features != nil { styles.append(("admin1", QGISStyle.admin1())) }
+            styles.append(("events", QGISStyle.events()))
+            for style in styles { try AtomicFile.write(style.qml, to: staging.appendingPathComponent("\(style.layer).qml")) }
+            let gpkg = try ReportLayers.geoPackage(regions: regionsFC.features, density: densityFeatures, admin1: admin1Features,
+                                                   events: ReportLayers.eventFeatures(windowEvents, windows: windows), styles: styles,
+                                                   updateTime: asOf.endOfDayUTC)
+            try AtomicFile.write(gpkg, to: staging.appendingPathComponent("report.gpkg"))
             if let forecast {
                 try AtomicFile.write(try RiskForecastExport.csv(forecast), to: staging.appendingPathComponent("risk.csv"))
                 try AtomicFile.write(RiskForecastExport.sidecar(metadata: [("software", RunMetadata.software)] + forecast.metadata),
@@ -150,7 +173,8 @@ public enum RiskReport {
             var document = makeDocument(request: request, detection: detection, windows: windows, windowEvents: windowEvents,
                                         densityClasses: classes,
                                         admin1: admin1, comparison: comparison, current: current,
-                                        excludedFromDensity: density.excluded.count)
+                                        excludedFromDensity: density.excluded.count, breaks: request.densityBreaks,
+                                        peak: density.grid.peak, unit: request.densityUnit)
             document.riskOutlook = outlook
             if let forecast { document.notes += forecast.notes.map { "forecast: " + $0 } }
             try AtomicFile.write(HTMLReport.render(document), to: staging.appendingPathComponent("report.html"))
@@ -191,7 +215,8 @@ public enum RiskReport {
                              densityClasses: [DensityClassPolygon],
                              admin1: [Admin1Summary], comparison: (previousAsOf: String?, new: [Int], continuing: [Int], ended: [String]),
                              current: [(label: String, category: String, geometry: GeoJSONGeometry)],
-                             excludedFromDensity: Int) -> ReportDocument {
+                             excludedFromDensity: Int, breaks: DensityClassBreaks = .default, peak: Double = 0,
+                             unit: DensityUnit = .per1000Km2) -> ReportDocument {
         let p = detection.parameters
         let flagged = detection.regions.map { r in
             FlaggedRegionSummary(id: "\(r.id)", category: FlagCategory(r.category.rawValue), significant: r.significant,
@@ -203,9 +228,14 @@ public enum RiskReport {
                                                        sourceURL: $0.sourceURL, sourceTitle: $0.sourceTitle)
                                  })
         }
-        let classes = densityClasses.map { c in
-            DensityClassLayer(label: c.upper.map { String(format: "%.3g–%.3g events/km²", c.lower, $0) } ?? String(format: "≥ %.3g events/km²", c.lower),
-                              lowerBound: c.lower, upperBound: c.upper ?? .infinity, geometry: c.geometry)
+        // Every class of the breaks, drawn or not, so that the legend (and its colours) is the
+        // same every night; a class no cell reaches has an empty geometry and is not drawn.
+        let bounds = breaks.lowerBounds(peak: peak)
+        let classes = bounds.indices.map { k in
+            let upper = k + 1 < bounds.count ? bounds[k + 1] : nil
+            return DensityClassLayer(label: DensityExport.label(lower: bounds[k], upper: upper, unit: unit, withUnit: false),
+                                     lowerBound: bounds[k] * unit.factorFromPerKm2, upperBound: upper.map { $0 * unit.factorFromPerKm2 } ?? .infinity,
+                                     geometry: densityClasses.first { $0.classIndex == k }?.geometry ?? .multiPolygon([]))
         }
         let rows = admin1.map {
             Admin1Row(name: $0.name, recentEvents: $0.recentEvents, baselineEvents: $0.baselineEvents,
@@ -218,7 +248,7 @@ public enum RiskReport {
                                  continuing: comparison.continuing.map { current[$0].label }, ended: comparison.ended)
         var notes = detection.notes
         if excludedFromDensity > 0 { notes.append("\(excludedFromDensity) events located only to a region were left out of the density map") }
-        return ReportDocument(
+        var document = ReportDocument(
             title: request.title ?? "Region risk report: \(request.area.name)", areaName: request.area.name, asOf: detection.asOf,
             generatedAt: ISO8601DateFormatter().string(from: Date()),
             windows: windows,
@@ -237,6 +267,9 @@ public enum RiskReport {
                 ReportParameter("density map", "\(request.densityKernel.rawValue) kernel, \(request.densityBandwidthKm) km, \(request.densityCellKm) km cells"),
             ],
             sources: sources(of: request.incidents))
+        document.densityUnitLabel = unit.label
+        document.densityPeriod = windows.baselineStart...windows.recentEnd
+        return document
     }
 
     /// Distinct source addresses carried by the incidents (the embedded sample keeps each row's).

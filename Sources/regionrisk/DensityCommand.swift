@@ -7,20 +7,22 @@ struct DensityCommand: ParsableCommand {
         commandName: "density",
         abstract: "Distance-weighted incident density on an equal-area grid, written for map tools.",
         discussion: """
-            Density is Σ weight × kernel(distance) at each cell centre, in events per km² (weighted: weight units
-            per km²). Every kernel integrates to 1 over km². For the compact kernels (quartic, epanechnikov,
+            Density is Σ weight × kernel(distance) at each cell centre, written in events per 1,000 km² (--density-unit
+            per-km2 for events per km²; weighted: weight units per area). Every kernel integrates to 1 over km². For the compact kernels (quartic, epanechnikov,
             triangular, uniform) --bandwidth-km is the support radius: events farther away add nothing. For the
             Gaussian it is σ, the standard deviation (a 50 km quartic smooths like a ~19 km Gaussian).
             Compact kernels are computed exactly; the Gaussian within a stated bound (≤ 1e-9 of the peak in practice),
             printed after the run.
 
-            GeoJSON output: density classes dissolved into polygons (breaks at 5, 15, 30, 50, 75% of the peak
-            unless --breaks gives absolute values in events/km²), or one square per cell with --cells.
-            CSV: lon,lat,density at cell centres inside the area. asc: ESRI ASCII grid plus a .prj beside it.
+            GeoJSON output: density classes dissolved into polygons (fixed breaks at 0.1, 0.2, 0.5, 1, 2, 5, 10 events
+            per 1,000 km², the same every run so that maps compare, unless --breaks gives others in --density-unit), or
+            one square per cell with --cells. gpkg: the same classes as a GeoPackage layer "density".
+            CSV: lon,lat,density_per_1000km2 at cell centres inside the area. asc: ESRI ASCII grid plus a .prj beside it.
+            tif: GeoTIFF (Cloud-Optimized), Float64, nodata -9999 outside the area, with the grid's CRS and the unit.
 
             Examples:
               regionrisk density --out density.geojson                 (embedded Mali sample)
-              regionrisk density --events acled.csv --cell-km 2 --bandwidth-km 30 --format asc --out d.asc
+              regionrisk density --events acled.csv --cell-km 2 --bandwidth-km 30 --format tif --out d.tif
               regionrisk density --events acled.csv --weight fatalities --half-life-days 90 --as-of 2025-07-08
             """)
 
@@ -39,14 +41,13 @@ struct DensityCommand: ParsableCommand {
 
     @OptionGroup var weighting: WeightingOptions
 
-    @Option(help: "Output format: geojson, csv, asc.")
+    @Option(help: "Output format: geojson, gpkg, csv, asc, tif.")
     var format: DensityOutputFormat = .geojson
 
     @Flag(help: "GeoJSON: one square polygon per cell instead of dissolved classes (for coarse grids).")
     var cells = false
 
-    @Option(help: "Absolute class breaks in events/km², comma-separated (default: 5,15,30,50,75% of the peak).")
-    var breaks: String?
+    @OptionGroup var densityMap: DensityMapOptions
 
     @Option(help: "Output file, - for standard output. A file is written atomically (temporary file, then renamed); a device or FIFO is written in place; a symlink's target is replaced.")
     var out: String = "density.geojson"
@@ -54,21 +55,13 @@ struct DensityCommand: ParsableCommand {
     func validate() throws {
         try OptionLimits.check("--cell-km", cellKm, in: ParameterLimits.cellSizeKm, unit: "km")
         try OptionLimits.check("--bandwidth-km", bandwidthKm, in: ParameterLimits.bandwidthKm, unit: "km")
-        if let breaks { _ = try parseBreaks(breaks) }
         if out.isEmpty { throw ValidationError("--out is empty; give a file name, or - for standard output") }
         if out == "-", format == .asc { throw ValidationError("--format asc writes a .prj beside the grid; give a file name, not -") }
+        if cells, format != .geojson { throw ValidationError("--cells is for --format geojson") }
         try weighting.validate()
         if weighting.weight == .column, input.columnOptions.weightCol == nil {
             throw ValidationError("--weight column needs --weight-col NAME (the column holding each event's weight)")
         }
-    }
-
-    func parseBreaks(_ text: String) throws -> [Double] {
-        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! > 0 }) else {
-            throw ValidationError("--breaks takes positive numbers separated by commas, e.g. 0.001,0.01,0.1")
-        }
-        return values.map { $0! }
     }
 
     func run() throws {
@@ -88,30 +81,41 @@ struct DensityCommand: ParsableCommand {
         if result.excluded.count > 20 { log.warning("… and \(result.excluded.count - 20) more events left out") }
         let grid = result.grid
         let url = URL(fileURLWithPath: out)
-        let metadata = RunMetadata.density(result, area: areaGrid, inputs: loaded.fingerprints)
+        let unit = densityMap.densityUnit
+        let metadata = RunMetadata.density(result, area: areaGrid, inputs: loaded.fingerprints, unit: unit)
+        let breaks = try densityMap.classBreaks()
         switch format {
         case .geojson:
             let fc = cells
-                ? try DensityExport.cellsGeoJSON(grid, metadata: metadata)
-                : try DensityExport.classesGeoJSON(grid, breaks: breaks.map { DensityClassBreaks(kind: .absolute(try parseBreaks($0))) } ?? .default,
-                                                   metadata: metadata)
+                ? try DensityExport.cellsGeoJSON(grid, unit: unit, metadata: metadata)
+                : try DensityExport.classesGeoJSON(grid, breaks: breaks, unit: unit, metadata: metadata)
             try AtomicFile.write(fc.serialized(), toPath: out)
+        case .gpkg:
+            let features = DensityExport.classFeatures(try DensityExport.classPolygons(grid, breaks: breaks), classCount: breaks.classCount,
+                                                       peak: grid.peak, unit: unit)
+            try AtomicFile.write(try GeoPackageWriter.data(layers: [VectorLayer(name: "density", features: features, geometry: .polygons)]),
+                                 toPath: out)
         case .csv:
-            try AtomicFile.write(try DensityExport.csv(grid), toPath: out)
+            try AtomicFile.write(try DensityExport.csv(grid, unit: unit), toPath: out)
         case .asc:
-            let ascii = try DensityExport.esriASCII(grid)
+            let ascii = try DensityExport.esriASCII(grid, unit: unit)
             try AtomicFile.write(ascii.prj, to: url.deletingPathExtension().appendingPathExtension("prj"))
             try AtomicFile.write(ascii.grid, to: url)
+        case .tif:
+            let items = [("KERNEL", kernel.rawValue), ("BANDWIDTH_KM", "\(bandwidthKm)"), ("CELL_KM", "\(cellKm)"),
+                         ("AREA", areaGrid.area.name), ("SOFTWARE", "RegionRisk \(RegionRiskVersion.string)")]
+            try AtomicFile.write(try DensityExport.geoTIFF(grid, unit: unit, metadata: items), toPath: out)
         }
-        log.info(String(format: "%d events (%d outside %@, %d left out) on %d cells of %.3g km in %@; peak %.4g events/km², mass in area %.4g of %.4g; error bound %.2g",
+        log.info(String(format: "%d events (%d outside %@, %d left out) on %d cells of %.3g km in %@; peak %.4g %@, mass in area %.4g of %.4g; error bound %.2g (events/km²)",
                         result.eventsUsed, result.eventsOutsideArea, areaGrid.area.name, result.excluded.count,
-                        areaGrid.cellsInside, cellKm, areaGrid.area.name, grid.peak, grid.massInArea, grid.totalWeight, grid.errorBound))
+                        areaGrid.cellsInside, cellKm, areaGrid.area.name, grid.peak * unit.factorFromPerKm2, unit.label,
+                        grid.massInArea, grid.totalWeight, grid.errorBound))
         log.info("wrote \(url.path) (\(format.rawValue)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
 }
 
 enum DensityOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case geojson, csv, asc
+    case geojson, gpkg, csv, asc, tif
 }
 
 extension KernelShape: ExpressibleByArgument {}

@@ -2,6 +2,11 @@ import ArgumentParser
 import Foundation
 import RegionRisk
 
+/// Formats of vector outputs.
+enum VectorOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case geojson, gpkg
+}
+
 enum FlagMethod: String, ExpressibleByArgument, CaseIterable {
     case quietToActive = "quiet-to-active"
     case ehsa
@@ -27,9 +32,11 @@ struct FlagCommand: ParsableCommand {
 
             Output: an RFC 7946 FeatureCollection of region polygons (properties: category, significant, score,
             p_value, q_value, recent_events, baseline_events, recent_fatalities, first_recent_event, last_event,
-            area_km2, peak_density, admin1, places, summary, expected_events, event_ids, incidents with date, place as
+            area_km2, peak_density (events per 1,000 km²), admin1, places, summary, expected_events, event_ids, incidents with date, place as
             reported, fatalities and source) with every parameter, the fitted null, the as-of date and the
-            inputs' SHA-256 at the top level.
+            inputs' SHA-256 at the top level. admin1 is one string ("Mopti, Ségou"), with admin1_list where several
+            apply; start and end are ISO 8601 datetimes (first recent event's day to the end of the last event's day,
+            end exclusive) for kepler.gl's time playback. --format gpkg writes the same features as a GeoPackage layer.
             """)
 
     @OptionGroup var logging: LoggingOptions
@@ -37,8 +44,11 @@ struct FlagCommand: ParsableCommand {
     @OptionGroup var area: AnalysisAreaOptions
     @OptionGroup var detection: DetectionOptions
 
-    @Option(help: "Output GeoJSON file (written atomically), - for standard output.")
+    @Option(help: "Output file (written atomically), - for standard output.")
     var out: String = "regions.geojson"
+
+    @Option(help: "Output format: geojson, or gpkg (a GeoPackage with one layer, regions). Default: gpkg when --out ends in .gpkg, else geojson.")
+    var format: VectorOutputFormat?
 
     @Option(name: .customLong("step-days"), help: "EHSA: length of a time step, days.")
     var stepDays: Int = 30
@@ -86,7 +96,13 @@ struct FlagCommand: ParsableCommand {
             output = try detection.run(run, incidents: loaded.incidents, namer: try area.namer(for: aoi),
                                        inputs: loaded.fingerprints, log: log).geoJSON
         }
-        try AtomicFile.write(output.serialized(), toPath: out)
+        switch format ?? (out.lowercased().hasSuffix(".gpkg") ? .gpkg : .geojson) {
+        case .geojson:
+            try AtomicFile.write(output.serialized(), toPath: out)
+        case .gpkg:
+            try AtomicFile.write(try GeoPackageWriter.data(layers: [VectorLayer(name: "regions", features: output.features, geometry: .polygons)]),
+                                 toPath: out)
+        }
         log.info("wrote \(out)")
     }
 }

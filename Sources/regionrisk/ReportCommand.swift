@@ -9,7 +9,9 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Writes OUT/<as-of>/ with regions.geojson (flagged regions), density.geojson (density classes),
             density.asc + density.prj (the density grid), admin1.csv and admin1.geojson (per region: events and
-            fatalities in each window, rate ratio, score, rank), report.html (standalone, with a map) and report.md,
+            fatalities in each window, rate ratio, score, rank), report.gpkg (layers regions, density, admin1, events,
+            styled), a QGIS style beside each layer (regions.qml, density.qml, admin1.qml, events.qml: the HTML map's
+            colours), report.html (standalone; its map zooms, pans and lists a region's incidents on click) and report.md,
             and manifest.json (parameters, versions, input SHA-256, counts, seconds per stage). The folder is
             written aside and renamed into place, then OUT/latest is repointed: a crash leaves the previous
             latest intact. Each run's new and escalating regions are remembered — in the store with --db, else in
@@ -35,6 +37,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var input: EventInputOptions
     @OptionGroup var area: AnalysisAreaOptions
     @OptionGroup var detection: DetectionOptions
+    @OptionGroup var densityMap: DensityMapOptions
 
     @Option(help: "Reports root folder.")
     var out: String = "reports"
@@ -79,6 +82,8 @@ struct ReportCommand: ParsableCommand {
             incidents: loaded.incidents, inputs: loaded.fingerprints, analysis: run, adminRegions: try area.loadRegions(for: aoi),
             namer: try area.namer(for: aoi), detection: detection.parameters)
         request.densityCellKm = densityCellKm
+        request.densityBreaks = try densityMap.classBreaks()
+        request.densityUnit = densityMap.densityUnit
         request.densityBandwidthKm = densityBandwidthKm
         if forecast { request.forecastHorizonDays = horizonDays }
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet, total: RiskReport.stageCount(for: request))

@@ -26,9 +26,16 @@ let isolatedDataDirectory: URL = {
 /// Runs `regionrisk` with `arguments`, optional standard input and environment additions.
 func runCLI(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
             currentDirectory: URL? = nil) throws -> CLIResult {
+    try runProcess([productsDirectory().appendingPathComponent("regionrisk").path] + arguments, stdin: stdin,
+                   environment: environment, currentDirectory: currentDirectory)
+}
+
+/// Runs `command[0]` with the other elements as arguments, in the same hermetic environment as `runCLI`.
+func runProcess(_ command: [String], stdin: String? = nil, environment: [String: String] = [:],
+                currentDirectory: URL? = nil) throws -> CLIResult {
     let process = Process()
-    process.executableURL = productsDirectory().appendingPathComponent("regionrisk")
-    process.arguments = arguments
+    process.executableURL = URL(fileURLWithPath: command[0])
+    process.arguments = Array(command.dropFirst())
     var env = ProcessInfo.processInfo.environment
     // Hermetic: never the user's imported gazetteers or default store (tests may override).
     env["REGIONRISK_DATA_DIR"] = isolatedDataDirectory.path

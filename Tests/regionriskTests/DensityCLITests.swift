@@ -27,7 +27,7 @@ final class DensityCLITests: XCTestCase {
         let csv = dir.appendingPathComponent("d.csv")
         XCTAssertEqual(try runCLI(["density", "--format", "csv", "--cell-km", "20", "--out", csv.path]).status, 0)
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines.first, "lon,lat,density")
+        XCTAssertEqual(lines.first, "lon,lat,density_per_1000km2")
         // 20 km cells over Mali's 1.25M km²: about 3,100 cells inside.
         XCTAssertEqual(Double(lines.count - 1), 1_250_249 / 400, accuracy: 100)
         let asc = dir.appendingPathComponent("d.asc")

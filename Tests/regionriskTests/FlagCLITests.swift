@@ -77,7 +77,8 @@ final class OtherAreaCLITests: XCTestCase {
         let props = (json["features"] as! [[String: Any]]).map { $0["properties"] as! [String: Any] }
         XCTAssertEqual(props.count, 1)
         XCTAssertEqual(props.first?["category"] as? String, "new")
-        XCTAssertEqual(props.first?["admin1"] as? [String], ["East"])
+        XCTAssertEqual(props.first?["admin1"] as? String, "East")
+        XCTAssertNil(props.first?["admin1_list"], "one region: no list")
         XCTAssertTrue(r.stderr.contains("Squareland"), r.stderr)
     }
 }

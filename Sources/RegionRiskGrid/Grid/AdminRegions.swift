@@ -1,6 +1,7 @@
 import Foundation
 import RegionRiskGeodata
 import RegionRiskBase
+import RegionRiskGDAL
 import RegionRiskGeoJSON
 import RegionRiskGeometry
 
@@ -35,20 +36,77 @@ public final class AdminRegions: @unchecked Sendable {
         try load(from: try EmbeddedGeodata.url("regions.geojson"))
     }
 
-    /// Reads regions from GeoJSON: the name from `name` (or `NAME_1`, `admin1Name_en`), the code
-    /// from `code` (or `id`, `admin1Pcode`).
-    public static func load(from url: URL) throws -> AdminRegions {
-        let fc = try GeoJSONFeatureCollection(contentsOf: url)
+    /// Fields taken as the region's name when none is chosen, in order of preference (GeoJSON
+    /// habit, GADM, OCHA COD-AB, geoBoundaries).
+    public static let nameFields = ["name", "NAME", "NAME_1", "admin1Name", "admin1Name_en", "ADM1_EN", "ADM1_FR", "shapeName"]
+    /// Fields taken as the region's code, in order (OCHA P-codes; a Shapefile cuts names to 10 letters).
+    static let codeFields = ["code", "admin1Pcode", "admin1Pcod", "ADM1_PCODE", "GID_1", "shapeISO"]
+
+    /// Reads regions from a vector file (GeoJSON with RegionRisk's reader, any other OGR format
+    /// through OGR, reprojected to lon/lat): the name from `nameField`, else the first of
+    /// `nameFields` the file has; the code from `codeFields`, else the feature id.
+    /// Without `nameField` and with none of `nameFields`, the error lists the file's text fields.
+    public static func load(from url: URL, nameField: String? = nil) throws -> AdminRegions {
+        let fc: GeoJSONFeatureCollection
+        let fields: [(name: String, isText: Bool)]
+        if VectorFile.isGeoJSON(url) {
+            fc = try GeoJSONFeatureCollection(contentsOf: url)
+            fields = propertyFields(fc)
+        } else {
+            let layer = try VectorFile.readFirstLayer(url)
+            (fc, fields) = (layer.collection, layer.fields)
+        }
+        let field = try chooseNameField(nameField, fields: fields, path: url.path)
         var regions: [Region] = []
         for (n, f) in fc.features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty else { continue }
             let p = f.properties
-            let name = p["name"]?.stringValue ?? p["NAME_1"]?.stringValue ?? p["admin1Name_en"]?.stringValue ?? "region \(n + 1)"
-            let code = p["code"]?.stringValue ?? p["admin1Pcode"]?.stringValue ?? f.id?.stringValue ?? "\(n + 1)"
+            guard let name = text(p[field]), !name.isEmpty else {
+                throw AreaError("\(url.path): feature \(n + 1) has no value in its name field \(field)")
+            }
+            let code = codeFields.lazy.compactMap { text(p[$0]) }.first ?? f.id.flatMap(text) ?? "\(n + 1)"
             regions.append(Region(name: name, code: code, geometry: g))
         }
         guard !regions.isEmpty else { throw AreaError("\(url.path): no polygon features to use as regions") }
         return AdminRegions(regions: regions)
+    }
+
+    /// The name field: the one asked for (it must exist), else the first known name field.
+    static func chooseNameField(_ asked: String?, fields: [(name: String, isText: Bool)], path: String) throws -> String {
+        let names = fields.map(\.name)
+        let textFields = fields.filter(\.isText).map(\.name)
+        let listed = (textFields.isEmpty ? names : textFields).joined(separator: ", ")
+        if let asked {
+            guard names.contains(asked) else {
+                throw AreaError("\(path): no field \(asked) for the region names; the file's fields: \(names.joined(separator: ", "))")
+            }
+            return asked
+        }
+        if let known = nameFields.first(where: names.contains) { return known }
+        if let loose = names.first(where: { $0.lowercased() == "name" }) { return loose }
+        throw AreaError("\(path): no name field (\(nameFields.joined(separator: ", "))) to name the regions by; choose one of the file's text fields: \(listed.isEmpty ? "(none)" : listed) (regionrisk: --regions-name-field FIELD)")
+    }
+
+    /// Property keys of a GeoJSON collection in first-seen order; text when any value is a string.
+    static func propertyFields(_ fc: GeoJSONFeatureCollection) -> [(name: String, isText: Bool)] {
+        var order: [String] = []
+        var isText: [String: Bool] = [:]
+        for f in fc.features {
+            for (k, v) in f.properties.objectValue ?? [] {
+                if isText[k] == nil { order.append(k) }
+                isText[k] = (isText[k] ?? false) || v.stringValue != nil
+            }
+        }
+        return order.map { ($0, isText[$0] ?? false) }
+    }
+
+    /// A name or code as text: strings as they are, whole numbers without a decimal point.
+    static func text(_ v: JSONValue?) -> String? {
+        switch v {
+        case let .string(s)?: return s
+        case let .number(d)? where d.isFinite: return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        default: return nil
+        }
     }
 
     /// The region containing the point, or the nearest one (distance measured in degrees, with

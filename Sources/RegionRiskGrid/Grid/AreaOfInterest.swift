@@ -1,6 +1,7 @@
 import Foundation
 import RegionRiskGeodata
 import RegionRiskBase
+import RegionRiskGDAL
 import RegionRiskGeoJSON
 import RegionRiskGeometry
 
@@ -29,11 +30,14 @@ public struct AreaOfInterest: Sendable {
         return area
     }
 
-    /// Reads an area from a GeoJSON file: the union of all its polygonal features. Invalid
-    /// polygons (self-intersections, bad rings) are repaired with GEOS, or rejected with a
-    /// message that names the file.
+    /// Reads an area from a vector file: the union of all its polygonal features. GeoJSON
+    /// (`.geojson`, `.json`) is read by RegionRisk's own reader; any other format GDAL's OGR reads
+    /// (Shapefile, GeoPackage, FlatGeobuf, KML, …) through OGR, its first layer reprojected to
+    /// lon/lat. Invalid polygons (self-intersections, bad rings) are repaired with GEOS, or
+    /// rejected with a message that names the file.
     public static func load(from url: URL, name: String? = nil) throws -> AreaOfInterest {
-        let collection = try GeoJSONFeatureCollection(contentsOf: url)
+        let collection = try VectorFile.isGeoJSON(url) ? GeoJSONFeatureCollection(contentsOf: url)
+            : VectorFile.readFirstLayer(url).collection
         let polygons = collection.features.compactMap(\.geometry).flatMap(\.polygons)
         guard !polygons.isEmpty else {
             throw AreaError("\(url.path): no Polygon or MultiPolygon feature to use as the area of interest")
@@ -45,13 +49,17 @@ public struct AreaOfInterest: Sendable {
             }
             let merged = parts.count == 1 ? parts[0] : try Geometry.unaryUnion(parts)
             let boundary = try merged.polygonalParts().geoJSON()
-            let featureName = collection.features.first?.properties["name"]?.stringValue
+            let first = collection.features.first?.properties
+            let featureName = areaNameFields.lazy.compactMap { first?[$0]?.stringValue }.first
             return AreaOfInterest(name: name ?? featureName ?? url.deletingPathExtension().lastPathComponent,
                                   boundary: boundary, source: url.path)
         } catch let e as GEOSError {
             throw AreaError("\(url.path): \(e.message)")
         }
     }
+
+    /// Fields that name an area, in order of preference (GeoJSON habit, GADM, OCHA COD-AB, geoBoundaries).
+    static let areaNameFields = ["name", "NAME", "NAME_0", "admin0Name", "ADM0_EN", "ADM0_FR", "shapeName"]
 
     /// Centre of the boundary's bounding box: the natural centre for an azimuthal projection.
     public var boundingBoxCentre: LonLat {

@@ -1,30 +1,61 @@
 import Foundation
 import RegionRiskBase
+import RegionRiskGDAL
 import RegionRiskGeoJSON
 import RegionRiskGeometry
 import RegionRiskGrid
 
+/// The unit densities are written in: events (weight units, when weighted) per 1,000 km² by
+/// default, so that country-scale values read as 0.2 or 5 rather than 0.0002 or 0.005.
+public enum DensityUnit: String, Sendable, CaseIterable {
+    case per1000Km2 = "per-1000km2"
+    case perKm2 = "per-km2"
+
+    /// Multiplies a density in events/km² into this unit.
+    public var factorFromPerKm2: Double { self == .per1000Km2 ? 1000 : 1 }
+    /// As legends and labels print it.
+    public var label: String { self == .per1000Km2 ? "events per 1,000 km²" : "events per km²" }
+    /// As field and column names carry it (`density_per_1000km2`).
+    public var fieldSuffix: String { self == .per1000Km2 ? "per_1000km2" : "per_km2" }
+}
+
 /// Class breaks for mapping a density as polygons.
 ///
-/// Default: fractions of the peak — 5%, 15%, 30%, 50% and 75% — giving five classes from
-/// "low" (5–15% of the peak) to "very high" (≥ 75%). Cells under the lowest break are not drawn.
-/// Relative breaks make every map readable whatever the data volume; for maps compared across
-/// runs, pass absolute breaks in events/km².
+/// Default: fixed breaks at 0.1, 0.2, 0.5, 1, 2, 5 and 10 events per 1,000 km², the same for every
+/// area and every night, so that two nightly maps compare (one event alone peaks at 0.38 per
+/// 1,000 km² with the default 50 km quartic kernel). Cells under the lowest break are not drawn.
+/// Relative breaks (fractions of the peak) remain available for one-off maps.
 public struct DensityClassBreaks: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case fractionOfPeak([Double])
+        /// Lower bounds in events/km².
         case absolute([Double])
     }
     public var kind: Kind
-    public static let `default` = DensityClassBreaks(kind: .fractionOfPeak([0.05, 0.15, 0.30, 0.50, 0.75]))
+    /// The default breaks, events per 1,000 km².
+    public static let defaultPer1000Km2: [Double] = [0.1, 0.2, 0.5, 1, 2, 5, 10]
+    public static let `default` = DensityClassBreaks(kind: .absolute(defaultPer1000Km2.map { $0 / 1000 }))
 
     public init(kind: Kind) { self.kind = kind }
+
+    /// Absolute breaks given in `unit` (e.g. `--breaks 1,2,5` per 1,000 km²).
+    public init(absolute values: [Double], in unit: DensityUnit) {
+        self.init(kind: .absolute(values.map { $0 / unit.factorFromPerKm2 }))
+    }
 
     /// Lower bounds of each class in events/km², increasing.
     public func lowerBounds(peak: Double) -> [Double] {
         switch kind {
         case let .fractionOfPeak(f): f.sorted().map { $0 * peak }
         case let .absolute(b): b.sorted()
+        }
+    }
+
+    /// How many classes the breaks make (the legend's and the colour ramp's length).
+    public var classCount: Int {
+        switch kind {
+        case let .fractionOfPeak(f): f.count
+        case let .absolute(b): b.count
         }
     }
 }
@@ -44,9 +75,15 @@ public struct DensityClassPolygon: Sendable {
 
 /// Writers for density grids: GeoJSON class polygons or cells, CSV of cell centres, ESRI ASCII grid.
 public enum DensityExport {
-    static let classNames = ["low", "moderate", "elevated", "high", "very high", "extreme", "extreme+", "extreme++"]
-    /// A sequential yellow→red ramp, light to dark, for map tools that style by `fill`.
-    static let ramp = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026", "#800026", "#4d0013"]
+    static let classNames = ["very low", "low", "moderate", "elevated", "high", "very high", "extreme", "extreme+", "extreme++"]
+
+    /// The legend text of a class, e.g. "0.2–0.5 events per 1,000 km²" (bounds in events/km²).
+    /// `withUnit` false leaves the unit out, for a legend whose heading states it.
+    public static func label(lower: Double, upper: Double?, unit: DensityUnit, withUnit: Bool = true) -> String {
+        let f = unit.factorFromPerKm2
+        let range = upper.map { "\(format(lower * f))–\(format($0 * f))" } ?? "≥ \(format(lower * f))"
+        return withUnit ? "\(range) \(unit.label)" : range
+    }
 
     /// Dissolves the cells inside the area into one polygon per class (see `CellDissolver`), in
     /// the grid's CRS, then projects to (lon, lat).
@@ -72,31 +109,38 @@ public enum DensityExport {
     }
 
     /// A FeatureCollection of class polygons with properties map tools can style by
-    /// (`class`, `label`, `fill`, bounds in events/km²) and run metadata as a foreign member.
-    public static func classesGeoJSON(_ grid: DensityGrid, breaks: DensityClassBreaks = .default,
+    /// (`class`, `label`, `fill` — the HTML map's colour —, bounds in `unit`, the unit itself)
+    /// and run metadata as a foreign member.
+    public static func classesGeoJSON(_ grid: DensityGrid, breaks: DensityClassBreaks = .default, unit: DensityUnit = .per1000Km2,
                                       metadata: [(String, JSONValue)]) throws -> GeoJSONFeatureCollection {
-        let classes = try classPolygons(grid, breaks: breaks)
-        let peak = grid.peak
-        let features = classes.map { c -> GeoJSONFeature in
-            let name = classNames[min(c.classIndex, classNames.count - 1)]
-            let label = c.upper.map { "\(format(c.lower))–\(format($0)) events/km²" } ?? "≥ \(format(c.lower)) events/km²"
-            return GeoJSONFeature(geometry: c.geometry, properties: .object([
+        GeoJSONFeatureCollection(features: classFeatures(try classPolygons(grid, breaks: breaks), classCount: breaks.classCount,
+                                                         peak: grid.peak, unit: unit),
+                                 foreignMembers: metadata)
+    }
+
+    /// The class polygons as features (see `classesGeoJSON`); also the report's GeoPackage layer.
+    public static func classFeatures(_ classes: [DensityClassPolygon], classCount: Int, peak: Double, unit: DensityUnit) -> [GeoJSONFeature] {
+        let ramp = MapStyle.densityRamp(classCount)
+        let f = unit.factorFromPerKm2
+        return classes.map { c -> GeoJSONFeature in
+            GeoJSONFeature(geometry: c.geometry, properties: .object([
                 ("class", .number(Double(c.classIndex + 1))),
-                ("class_name", .string(name)),
-                ("label", .string(label)),
-                ("density_min", .number(c.lower)),
-                ("density_max", c.upper.map { .number($0) } ?? .null),
+                ("class_name", .string(classNames[min(c.classIndex, classNames.count - 1)])),
+                ("label", .string(label(lower: c.lower, upper: c.upper, unit: unit))),
+                ("density_min", .number(c.lower * f)),
+                ("density_max", c.upper.map { .number($0 * f) } ?? .null),
+                ("density_unit", .string(unit.label)),
                 ("share_of_peak_min", .number(peak > 0 ? c.lower / peak : 0)),
                 ("cells", .number(Double(c.cells))),
                 ("area_km2", .number((c.areaKm2 * 100).rounded() / 100)),
                 ("fill", .string(ramp[min(c.classIndex, ramp.count - 1)])),
             ]))
         }
-        return GeoJSONFeatureCollection(features: features, foreignMembers: metadata)
     }
 
     /// One square polygon per cell inside the area with density > 0 (for coarse grids).
-    public static func cellsGeoJSON(_ grid: DensityGrid, metadata: [(String, JSONValue)]) throws -> GeoJSONFeatureCollection {
+    public static func cellsGeoJSON(_ grid: DensityGrid, unit: DensityUnit = .per1000Km2,
+                                    metadata: [(String, JSONValue)]) throws -> GeoJSONFeatureCollection {
         let spec = grid.spec
         let projection = try Projection(from: "EPSG:4326", to: spec.crs)
         var features: [GeoJSONFeature] = []
@@ -111,15 +155,16 @@ public enum DensityExport {
                 let ring = zip(xs, ys).map { LonLat(lon: $0, lat: $1) }
                 features.append(GeoJSONFeature(geometry: .polygon([ring]), properties: .object([
                     ("row", .number(Double(r))), ("col", .number(Double(c))),
-                    ("density", .number(grid.values[i])),
+                    ("density", .number(grid.values[i] * unit.factorFromPerKm2)),
                 ])))
             }
         }
         return GeoJSONFeatureCollection(features: features, foreignMembers: metadata)
     }
 
-    /// `lon,lat,density` for every cell centre inside the area, row-major from the north-west.
-    public static func csv(_ grid: DensityGrid) throws -> String {
+    /// `lon,lat,density_per_1000km2` (or `_per_km2`) for every cell centre inside the area,
+    /// row-major from the north-west.
+    public static func csv(_ grid: DensityGrid, unit: DensityUnit = .per1000Km2) throws -> String {
         let spec = grid.spec
         let projection = try Projection(from: "EPSG:4326", to: spec.crs)
         var xs: [Double] = [], ys: [Double] = [], values: [Double] = []
@@ -130,22 +175,22 @@ public enum DensityExport {
             }
         }
         try projection.inverse(x: &xs, y: &ys)
-        var out = Array("lon,lat,density\n".utf8)
+        var out = Array("lon,lat,density_\(unit.fieldSuffix)\n".utf8)
         out.reserveCapacity(values.count * 32)
         for i in 0..<values.count {
             NumberText.appendFixed6(xs[i], to: &out)
             out.append(UInt8(ascii: ","))
             NumberText.appendFixed6(ys[i], to: &out)
             out.append(UInt8(ascii: ","))
-            NumberText.appendShortest(values[i], to: &out)
+            NumberText.appendShortest(values[i] * unit.factorFromPerKm2, to: &out)
             out.append(UInt8(ascii: "\n"))
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// ESRI ASCII grid (cells outside the area are NODATA) and the `.prj` WKT that GDAL and
-    /// QGIS read beside it.
-    public static func esriASCII(_ grid: DensityGrid) throws -> (grid: String, prj: String) {
+    /// ESRI ASCII grid in `unit` (cells outside the area are NODATA) and the `.prj` WKT that GDAL
+    /// and QGIS read beside it. The format has no place for a unit: the run's log and manifest state it.
+    public static func esriASCII(_ grid: DensityGrid, unit: DensityUnit = .per1000Km2) throws -> (grid: String, prj: String) {
         let spec = grid.spec
         var out = """
             ncols \(spec.columns)
@@ -163,13 +208,26 @@ public enum DensityExport {
             for c in 0..<spec.columns {
                 let i = r * spec.columns + c
                 if c > 0 { bytes.append(UInt8(ascii: " ")) }
-                if grid.mask[i] != 0 { NumberText.appendShortest(grid.values[i], to: &bytes) } else { bytes.append(contentsOf: nodata) }
+                if grid.mask[i] != 0 { NumberText.appendShortest(grid.values[i] * unit.factorFromPerKm2, to: &bytes) } else { bytes.append(contentsOf: nodata) }
             }
             bytes.append(UInt8(ascii: "\n"))
         }
         out = String(decoding: bytes, as: UTF8.self)
         let prj = try Projection(from: "EPSG:4326", to: spec.crs).targetCRSWKT(esri: true)
         return (out, prj)
+    }
+
+    /// GeoTIFF (Cloud-Optimized where GDAL has the COG driver): Float64 in `unit`, nodata −9999
+    /// outside the area, the grid's CRS; the unit and `metadata` items stored in the file.
+    public static func geoTIFF(_ grid: DensityGrid, unit: DensityUnit = .per1000Km2, metadata: [(String, String)] = []) throws -> Data {
+        let spec = grid.spec
+        let f = unit.factorFromPerKm2
+        var values = [Double](repeating: -9999, count: spec.cellCount)
+        for i in 0..<spec.cellCount where grid.mask[i] != 0 { values[i] = grid.values[i] * f }
+        return try GeoTIFFWriter.data(RasterGrid(
+            columns: spec.columns, rows: spec.rows, westX: spec.westX, northY: spec.northY, cellSize: spec.cellSizeMeters,
+            crs: spec.crs, values: values, noData: -9999, unit: unit.label,
+            metadata: [("DENSITY_UNIT", unit.label)] + metadata))
     }
 
     static func format(_ v: Double) -> String { String(format: "%.3g", v) }

@@ -1,5 +1,6 @@
 import Foundation
 import RegionRiskAnalysis
+import RegionRiskBase
 import RegionRiskGeoJSON
 
 extension EmergingHotSpotRegions {
@@ -12,7 +13,10 @@ extension EmergingHotSpotRegions {
                 ("events", .number(Double(r.events))),
                 ("trend_z", .number(r.trendZ.isFinite ? r.trendZ : 0)), ("trend_p", .number(r.trendP.isFinite ? r.trendP : 1)),
                 ("final_z", .number(r.finalZ.isFinite ? r.finalZ : 0)),
-                ("admin1", .array(r.admin1.map { .string($0) })), ("places", .string(r.places.joined(separator: ", "))),
+            ] + FlaggedRegionExport.admin1Members(r.admin1) + [
+                ("places", .string(r.places.joined(separator: ", "))),
+                // The cube's span, for kepler.gl's time filter (end exclusive).
+                ("start", .string(result.firstDay.startOfDayUTC)), ("end", .string(result.asOf.endOfDayUTC)),
             ]))
         }
         return GeoJSONFeatureCollection(features: features, foreignMembers: [

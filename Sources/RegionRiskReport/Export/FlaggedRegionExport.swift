@@ -21,10 +21,12 @@ public enum FlaggedRegionExport {
                 ("recent_fatalities", .number(finite(r.recentFatalities))),
                 ("first_recent_event", r.firstRecentEvent.map { .string($0.description) } ?? .null),
                 ("last_event", r.lastEvent.map { .string($0.description) } ?? .null),
+                ("start", .string((r.firstRecentEvent ?? result.asOf.adding(days: 1 - result.parameters.recentDays)).startOfDayUTC)),
+                ("end", .string((r.lastEvent ?? result.asOf).endOfDayUTC)),
                 ("area_km2", .number((r.areaKm2 * 10).rounded() / 10)),
                 ("cells", .number(Double(r.cells))),
-                ("peak_density", .number(finite(r.peakDensity))),
-                ("admin1", .array(r.admin1.map { .string($0) })),
+                ("peak_density", .number(finite(r.peakDensity * DensityUnit.per1000Km2.factorFromPerKm2))),
+            ] + admin1Members(r.admin1) + [
                 ("places", .string(r.places.joined(separator: ", "))),
                 ("summary", .string(r.summary)),
             ] + incidentMembers(r)))
@@ -32,6 +34,7 @@ public enum FlaggedRegionExport {
         var meta: [(String, JSONValue)] = [
             ("regionrisk", .object([("version", .string(RegionRiskVersion.string)), ("output", "flagged regions")])),
             ("as_of", .string(result.asOf.description)),
+            ("units", .object([("peak_density", .string("\(DensityUnit.per1000Km2.label), recent window")), ("start_end", "ISO 8601 UTC, end exclusive")])),
             ("parameters", result.parameters.json),
             ("crs", result.crs),
             ("inputs", .array(inputs)),
@@ -49,6 +52,13 @@ public enum FlaggedRegionExport {
         ]
         meta.append(contentsOf: extraMetadata)
         return GeoJSONFeatureCollection(features: features, foreignMembers: meta)
+    }
+
+    /// `admin1` as one string ("Mopti, Ségou"), which every map tool shows as it is, and
+    /// `admin1_list` with the names one by one where several apply.
+    static func admin1Members(_ names: [String]) -> [(String, JSONValue)] {
+        let joined: [(String, JSONValue)] = [("admin1", names.isEmpty ? .null : .string(names.joined(separator: ", ")))]
+        return names.count > 1 ? joined + [("admin1_list", .array(names.map { .string($0) }))] : joined
     }
 
     /// The region's expectation under the null and its own incidents.

@@ -16,7 +16,8 @@ public enum RunMetadata {
     }
 
     /// Metadata of a density output: software, parameters, area, grid and inputs.
-    public static func density(_ result: DensityResult, area: AreaGrid, inputs: [JSONValue]) -> [(String, JSONValue)] {
+    public static func density(_ result: DensityResult, area: AreaGrid, inputs: [JSONValue],
+                               unit: DensityUnit = .per1000Km2) -> [(String, JSONValue)] {
         let p = result.parameters
         let weight: String
         switch p.weighting.source {
@@ -26,7 +27,7 @@ public enum RunMetadata {
         }
         return [
             ("software", software),
-            ("units", "events per km² (weighted: weight units per km²), at cell centres"),
+            ("units", .string("\(unit.label) (weighted: weight units per \(unit == .per1000Km2 ? "1,000 km²" : "km²")), at cell centres")),
             ("parameters", .object([
                 ("kernel", .string(p.kernel.rawValue)),
                 ("bandwidth_km", .number(p.bandwidthKm)),
@@ -48,7 +49,7 @@ public enum RunMetadata {
                 ("events_used", .number(Double(result.eventsUsed))),
                 ("events_outside_area", .number(Double(result.eventsOutsideArea))),
                 ("events_left_out", .number(Double(result.excluded.count))),
-                ("peak_density", .number(result.grid.peak)),
+                ("peak_density", .number(result.grid.peak * unit.factorFromPerKm2)),
                 ("total_weight", .number(result.grid.totalWeight)),
                 ("mass_in_area", .number(result.grid.massInArea)),
                 ("error_bound", .number(result.grid.errorBound)),

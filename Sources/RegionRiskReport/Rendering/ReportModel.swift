@@ -42,6 +42,10 @@ package struct ReportDocument: Sendable, Equatable {
     package var sources: [ReportSource]
     /// The forecast's risk layer and at-risk watch list, when the run made a forecast.
     package var riskOutlook: RiskOutlook?
+    /// The unit of the density classes' bounds, stated in the legend's heading; nil: the labels state it.
+    package var densityUnitLabel: String?
+    /// The first and last day of the events the density map counts, stated in the legend.
+    package var densityPeriod: ClosedRange<CivilDate>?
 
     package init(
         title: String, areaName: String, asOf: CivilDate, generatedAt: String, windows: AnalysisWindows,

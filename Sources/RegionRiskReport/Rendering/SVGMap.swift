@@ -28,7 +28,10 @@ package enum SVGMap {
         out += "<rect id=\"background\" x=\"0\" y=\"0\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(MapStyle.background)\"/>\n"
 
         let p = layout.projection
-        out += "<g id=\"map\" clip-path=\"url(#rr-map-clip)\">\n"
+        // The frame clips; the viewport inside it is what the HTML report's script zooms and pans
+        // (its transform), labels included so that they stay with their regions.
+        out += "<g id=\"map-frame\" clip-path=\"url(#rr-map-clip)\">\n<g id=\"viewport\">\n"
+        out += "<g id=\"map\">\n"
         // Country fill first, borders and outline above the density so they stay visible.
         out += "<path id=\"outline-fill\" fill=\"\(MapStyle.countryFill)\" fill-rule=\"evenodd\" d=\"\(SVGPath.data(doc.outline, p))\"/>\n"
 
@@ -97,6 +100,7 @@ package enum SVGMap {
             out += " fill=\"\(l.colour)\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">\(e(l.text))</text>\n"
         }
         out += "</g>\n"
+        out += "</g>\n</g>\n"  // viewport, map-frame
 
         out += "<text id=\"as-of\" x=\"\(n(layout.titleRect.x))\" y=\"\(n(layout.titleRect.y + TextMetrics.baseline(layout.titleFontSize)))\""
         out += " font-size=\"\(n(layout.titleFontSize))\" font-weight=\"bold\" fill=\"#1a1a1a\">\(e(layout.titleText))</text>\n"
@@ -261,6 +265,14 @@ package enum SVGMap {
 
         if !doc.densityClasses.isEmpty {
             heading("Event density")
+            if let unit = doc.densityUnitLabel {
+                text(unit, x: 0, cls: "legend-unit")
+                y += row
+            }
+            if let period = doc.densityPeriod {
+                text("events \(period.lowerBound) to \(period.upperBound)", x: 0, cls: "legend-period")
+                y += row
+            }
             let ramp = MapStyle.densityRamp(doc.densityClasses.count)
             // Darkest first, as readers scan a legend top-down for "worst".
             for (k, c) in doc.densityClasses.enumerated().reversed() {

@@ -4,7 +4,7 @@ import RegionRisk
 
 /// The area of interest, for every command that keeps or analyses incidents of one area.
 struct AreaOptions: ParsableArguments {
-    @Option(help: "Area of interest: a GeoJSON file of polygons (default: Mali, embedded).")
+    @Option(help: "Area of interest: a file of polygons, GeoJSON or any vector format GDAL reads (Shapefile, GeoPackage, FlatGeobuf, KML; first layer, reprojected to lon/lat). Default: Mali, embedded.")
     var area: String?
 
     func loadArea() throws -> AreaOfInterest {
@@ -20,12 +20,15 @@ struct AnalysisAreaOptions: ParsableArguments {
     @Option(help: "Equal-area CRS for the grid, metres (PROJ string or EPSG code), recorded in every output. Default: Lambert azimuthal equal-area centred on the area. Geographic and non-equal-area CRSs are refused.")
     var crs: String?
 
-    @Option(help: "Admin-1 regions, a GeoJSON file of polygons with a `name` property, for naming flagged regions and the per-region table (default: Mali's, with the embedded area).")
+    @Option(help: "Admin-1 regions, a file of polygons (GeoJSON or any vector format GDAL reads), for naming flagged regions and the per-region table (default: Mali's, with the embedded area).")
     var regions: String?
+
+    @Option(name: .customLong("regions-name-field"), help: "The --regions field holding region names (default: the first of name, NAME, NAME_1, admin1Name, admin1Name_en, ADM1_EN, ADM1_FR, shapeName).")
+    var regionsNameField: String?
 
     /// The admin-1 regions: `--regions`, else Mali's with the embedded Mali area, else none.
     func loadRegions(for area: AreaOfInterest) throws -> AdminRegions? {
-        if let regions { return try AdminRegions.load(from: URL(fileURLWithPath: regions)) }
+        if let regions { return try AdminRegions.load(from: URL(fileURLWithPath: regions), nameField: regionsNameField) }
         return area.isEmbeddedDefault ? try AdminRegions.embeddedMali() : nil
     }
 

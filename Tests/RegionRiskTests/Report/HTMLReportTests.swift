@@ -52,8 +52,14 @@ final class HTMLReportTests: XCTestCase {
         doc.notes.append("See http://example.org/notes for details")  // text, not a reference
         let html = HTMLReport.render(doc)
         let lower = html.lowercased()
-        for banned in ["<script", "<link", "<iframe", "<object", "<embed", "<img", "@import", "@font-face", " src="] {
+        for banned in ["<link", "<iframe", "<object", "<embed", "<img", "@import", "@font-face", " src="] {
             XCTAssertFalse(lower.contains(banned), "report contains \(banned)")
+        }
+        // One script, the report's own (zoom, pan, a region's incidents), which loads nothing.
+        XCTAssertEqual(lower.components(separatedBy: "<script").count - 1, 1)
+        XCTAssertTrue(html.contains("<script id=\"rr-map-script\">\n\(HTMLReport.mapScript)</script>"))
+        for banned in ["http", "fetch(", "xmlhttprequest", "import(", "src", "eval(", "innerhtml", "websocket"] {
+            XCTAssertFalse(HTMLReport.mapScript.lowercased().contains(banned), "the map script contains \(banned)")
         }
         // url(...) only for the map's own clip path.
         var rest = lower[...]
@@ -86,6 +92,7 @@ final class HTMLReportTests: XCTestCase {
         let html = HTMLReport.render(doc)
         XCTAssertFalse(html.contains("<img"))
         XCTAssertFalse(html.contains("<script>"))
+        XCTAssertEqual(html.components(separatedBy: "<script").count - 1, 1, "only the report's own script")
         XCTAssertFalse(html.contains("<b>bold"))
         let root = try XTreeBuilder.parse(html)
         XCTAssertEqual(root.elements("h1").first?.fullText, "Report <b>bold</b> & \"more\"")
