@@ -8,6 +8,7 @@
 ///     RegionRiskGeoJSON   the RFC 7946 model, JSON values, the GeoJSON ↔ GEOS bridge
 ///     RegionRiskGrid      equal-area grids, area masks, the exact density core, statistics
 ///     RegionRiskData      incidents and their readers, gazetteer and geocoder, the store
+///     RegionRiskPostgres  the PostgreSQL + PostGIS store behind the same store protocol
 ///     RegionRiskAnalysis  one analysis run; density analyses, change detection
 ///     RegionRiskReport    every file writer: GeoJSON, CSV, ASCII grid, HTML, Markdown, manifest
 ///
@@ -18,4 +19,5 @@
 @_exported import RegionRiskGeoJSON
 @_exported import RegionRiskGeometry
 @_exported import RegionRiskGrid
+@_exported import RegionRiskPostgres
 @_exported import RegionRiskReport
