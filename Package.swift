@@ -31,6 +31,13 @@ let libraryTargets: [Target] = [
             // The bulk upsert binds rows through SQLite's C API directly, as GRDB's docs allow.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+    // The PostgreSQL + PostGIS store behind RegionRiskData's store protocol (postgres-nio).
+    .target(
+        name: "RegionRiskPostgres",
+        dependencies: [
+            "RegionRiskBase", "RegionRiskData", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), logging,
+        ]),
     // One analysis run (area, grid, windows, projected events); density analyses, change detection.
     .target(name: "RegionRiskAnalysis", dependencies: ["RegionRiskGrid", "RegionRiskData"]),
     // Every file writer: GeoJSON, GeoPackage, GeoTIFF, QGIS styles, CSV, ASCII grid, HTML/SVG, Markdown, manifest, run history.
@@ -49,12 +56,16 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "RegionRisk", targets: ["RegionRisk"]),
+        // The team store (PostgreSQL + PostGIS): a product of its own, so that programs on SQLite don't build SwiftNIO.
+        .library(name: "RegionRiskPostgres", targets: ["RegionRiskPostgres"]),
         .executable(name: "regionrisk", targets: ["regionrisk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -77,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "regionrisk",
             dependencies: [
-                "RegionRisk",
+                "RegionRisk", "RegionRiskPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging,
             ]),

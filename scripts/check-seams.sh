@@ -25,7 +25,7 @@ def closure(name):
 library = [n for n, t in targets.items() if t["type"] == "regular" and n.startswith("RegionRisk") and n != "RegionRiskGeodata"]
 problems = []
 if len(library) < 5: problems.append(f"only {len(library)} library targets: {library}")
-forbidden = {"RegionRiskData", "RegionRiskAnalysis", "RegionRiskReport", "RegionRisk"}
+forbidden = {"RegionRiskData", "RegionRiskPostgres", "RegionRiskAnalysis", "RegionRiskReport", "RegionRisk"}
 if closure("RegionRiskGrid") & forbidden:
     problems.append(f"RegionRiskGrid reaches {sorted(closure('RegionRiskGrid') & forbidden)}")
 for n in library:

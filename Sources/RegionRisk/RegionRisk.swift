@@ -13,6 +13,8 @@
 ///     RegionRiskReport    every file writer: GeoJSON, GeoPackage, GeoTIFF, QML, CSV, ASCII grid, HTML, Markdown, manifest
 ///
 /// `import RegionRisk` gives all of them; a program that needs only one stage imports it alone.
+/// The PostgreSQL + PostGIS store is its own product, `RegionRiskPostgres` (it brings SwiftNIO),
+/// so a program that keeps its incidents in SQLite does not build it.
 @_exported import RegionRiskAnalysis
 @_exported import RegionRiskBase
 @_exported import RegionRiskData

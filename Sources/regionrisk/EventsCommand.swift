@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RegionRisk
+import RegionRiskPostgres
 
 extension IncidentExportFormat: ExpressibleByArgument {}
 
@@ -12,8 +13,8 @@ struct EventsCommand: ParsableCommand {
         discussion: "The CSV reads back with `regionrisk ingest` as a plain CSV; both carry each event's provenance (file, SHA-256, line, ingest time).")
 
     @Option(help: ArgumentHelp(
-        "Incident database (default: $REGIONRISK_DB, else $XDG_DATA_HOME/regionrisk/incidents.sqlite, else ~/.local/share/regionrisk/incidents.sqlite).",
-        valueName: "path"))
+        "Incident store: a SQLite path, or postgresql://user@host:port/dbname (default: $REGIONRISK_DB, else $XDG_DATA_HOME/regionrisk/incidents.sqlite, else ~/.local/share/regionrisk/incidents.sqlite).",
+        valueName: "path-or-url"))
     var db: String?
 
     @Option(help: "csv or geojson.")
@@ -47,7 +48,7 @@ struct EventsCommand: ParsableCommand {
         let query = IncidentQuery(
             since: since.flatMap(CivilDate.init(parsing:)), until: until.flatMap(CivilDate.init(parsing:)),
             bbox: bbox.flatMap(IncidentQuery.BoundingBox.init(parsing:)), admin1: admin1, eventType: eventType, source: source)
-        let store = try IncidentStore(path: db ?? IncidentStore.defaultPath(), create: false, readOnly: true)
+        let store = try IncidentStores.open(db ?? IncidentStores.defaultLocation(), create: false, readOnly: true)
         if let out {
             let file = try StreamingAtomicFile(url: URL(fileURLWithPath: out))
             let n = try store.export(query, format: format) { try file.write($0) }

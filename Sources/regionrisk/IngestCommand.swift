@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RegionRisk
+import RegionRiskPostgres
 
 extension IncidentFileFormat: ExpressibleByArgument {}
 
@@ -24,8 +25,8 @@ struct IngestCommand: ParsableCommand {
     var file: String
 
     @Option(help: ArgumentHelp(
-        "Incident database (default: $REGIONRISK_DB, else $XDG_DATA_HOME/regionrisk/incidents.sqlite, else ~/.local/share/regionrisk/incidents.sqlite).",
-        valueName: "path"))
+        "Incident store: a SQLite path, or postgresql://user@host:port/dbname (default: $REGIONRISK_DB, else $XDG_DATA_HOME/regionrisk/incidents.sqlite, else ~/.local/share/regionrisk/incidents.sqlite).",
+        valueName: "path-or-url"))
     var db: String?
 
     @Option(help: "File format (default: detected from the content and header).")
@@ -73,7 +74,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let input = URL(fileURLWithPath: file)
-        let dbPath = db ?? IncidentStore.defaultPath()
+        let dbPath = db ?? IncidentStores.defaultLocation()
         var reader = IncidentFileReader(
             format: format,
             columns: columnOptions.columns,
@@ -86,7 +87,7 @@ struct IngestCommand: ParsableCommand {
         let summary: IngestSummary
         let inArea = try areaFilter()
         do {
-            let store = try IncidentStore(path: dbPath, busyTimeout: wait)
+            let store = try IncidentStores.open(dbPath, busyTimeout: wait)
             summary = try store.ingest(
                 file: input, reader: reader, areaFilter: inArea, deletions: deletions.map { URL(fileURLWithPath: $0) },
                 strict: strict, progress: reporter.map { r in { r.show($0) } })
@@ -104,7 +105,7 @@ struct IngestCommand: ParsableCommand {
             throw CommandFailure.failed(error.localizedDescription, status: ExitStatus.failure)
         }
 
-        print(Self.summaryText(summary, database: dbPath), terminator: "")
+        print(Self.summaryText(summary, database: IncidentStores.displayName(dbPath)), terminator: "")
         printRejected(summary, rejectsURL: rejectsURL)
         do { try writeRejects(summary, to: rejectsURL) } catch {
             throw CommandFailure.failed("the events were stored, but the rejects file could not be written: \(error.localizedDescription) (choose another place with --rejects PATH)", status: ExitStatus.failure)

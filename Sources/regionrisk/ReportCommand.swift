@@ -88,7 +88,7 @@ struct ReportCommand: ParsableCommand {
         if forecast { request.forecastHorizonDays = horizonDays }
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet, total: RiskReport.stageCount(for: request))
         // Runs on a store are remembered in it; otherwise beside the reports.
-        let history: RunHistoryStore? = try input.db.map { try IncidentStore(path: $0, create: false) }
+        let history = try input.historyStore()
         let outcome: RiskReportOutcome
         var historyFailure: RiskReportHistoryError?
         do { outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) } } catch let e as RiskReportHistoryError {

@@ -63,12 +63,14 @@ public struct Incident: Sendable, Hashable {
     /// Address of the report the record rests on (news-sourced lists carry one per row).
     public var sourceURL: String?
     public var sourceTitle: String?
+    /// Free-text notes of the source row (ACLED `notes`, a CSV `notes` or `description` column).
+    public var notes: String?
 
     public init(
         source: String, sourceEventID: String, date: CivilDate?, location: LonLat,
         locationPrecision: LocationPrecision = .unknown, place: String? = nil, admin1: String? = nil,
         eventType: String? = nil, actor: String? = nil, fatalities: Double? = nil, weight: Double? = nil,
-        sourceURL: String? = nil, sourceTitle: String? = nil
+        sourceURL: String? = nil, sourceTitle: String? = nil, notes: String? = nil
     ) {
         self.source = source
         self.sourceEventID = sourceEventID
@@ -83,6 +85,7 @@ public struct Incident: Sendable, Hashable {
         self.weight = weight
         self.sourceURL = sourceURL
         self.sourceTitle = sourceTitle
+        self.notes = notes
     }
 }
 

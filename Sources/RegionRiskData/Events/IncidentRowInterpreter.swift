@@ -14,7 +14,7 @@ protocol IncidentCells {
 }
 
 /// An incident read from a file, with where it came from and how it was placed.
-package struct IncidentRecord: Sendable, Hashable {
+public struct IncidentRecord: Sendable, Hashable {
     package var incident: Incident
     /// The physical line the row starts on.
     package var line: Int
@@ -165,7 +165,8 @@ struct IncidentRowInterpreter {
             sourceEventID: id ?? Self.derivedID(date: date, location: location!, place: place, type: eventType, actor: actor),
             date: date, location: location!, locationPrecision: precision, place: place, admin1: admin1,
             eventType: eventType, actor: actor, fatalities: fatalities, weight: weight,
-            sourceURL: map[.sourceURL].flatMap { c.text($0) }, sourceTitle: map[.sourceTitle].flatMap { c.text($0) })
+            sourceURL: map[.sourceURL].flatMap { c.text($0) }, sourceTitle: map[.sourceTitle].flatMap { c.text($0) },
+            notes: map[.notes].flatMap { c.text($0) })
         return .accepted(IncidentRecord(incident: incident, line: c.line, geocode: geocode))
     }
 

@@ -14,9 +14,12 @@ extension IncidentStore {
     public static let exportColumns = [
         "source", "event_id", "event_date", "latitude", "longitude", "geo_precision", "location", "admin1", "event_type",
         "actor", "fatalities", "weight", "geocode_match", "geocode_geonameid", "geocode_confidence", "geocode_ambiguous",
-        "source_file", "source_sha256", "source_line", "ingested_at",
+        "source_file", "source_sha256", "source_line", "ingested_at", "source_url", "source_title", "notes",
     ]
 
+}
+
+extension IncidentStoring {
     /// Writes the events matching `q` as text, handed to `write` in pieces (so 1M events
     /// never sit in memory at once). Returns the number of events written.
     @discardableResult
@@ -24,9 +27,9 @@ extension IncidentStore {
         var n = 0
         switch format {
         case .csv:
-            try write(Self.exportColumns.joined(separator: ",") + "\n")
+            try write(IncidentStore.exportColumns.joined(separator: ",") + "\n")
             try forEach(q) { e in
-                try write(CSVText.line(Self.exportFields(e).map { $0 ?? "" }) + "\n")
+                try write(CSVText.line(IncidentStore.exportFields(e).map { $0 ?? "" }) + "\n")
                 n += 1
             }
         case .geojson:
@@ -39,14 +42,16 @@ extension IncidentStore {
             }
             try write(head + ",\n\"features\":[\n")
             try forEach(q) { e in
-                try write((n == 0 ? "" : ",\n") + Self.exportFeature(e).json().serialized())
+                try write((n == 0 ? "" : ",\n") + IncidentStore.exportFeature(e).json().serialized())
                 n += 1
             }
             try write((n == 0 ? "" : "\n") + "]\n}\n")
         }
         return n
     }
+}
 
+extension IncidentStore {
     /// The values of `exportColumns` for one event; nil where unknown.
     static func exportFields(_ e: StoredIncident) -> [String?] {
         let i = e.incident, g = e.geocode, p = e.provenance
@@ -55,7 +60,7 @@ extension IncidentStore {
             i.locationPrecision == .unknown ? nil : String(i.locationPrecision.rawValue), i.place, i.admin1, i.eventType,
             i.actor, i.fatalities.map(number), i.weight.map(number), g?.matchedName, g?.geonameID.map(String.init),
             g.map { number($0.confidence) }, g.map { $0.isAmbiguous ? "true" : "false" }, p.fileName, p.sha256,
-            String(p.line), p.ingestedAt,
+            String(p.line), p.ingestedAt, i.sourceURL, i.sourceTitle, i.notes,
         ]
     }
 
@@ -71,6 +76,7 @@ extension IncidentStore {
             ("geocode_geonameid", num(g?.geonameID.map(Double.init))), ("geocode_confidence", num(g?.confidence)),
             ("geocode_ambiguous", g.map { .bool($0.isAmbiguous) } ?? .null), ("source_file", .string(p.fileName)),
             ("source_sha256", .string(p.sha256)), ("source_line", .number(Double(p.line))), ("ingested_at", .string(p.ingestedAt)),
+            ("source_url", str(i.sourceURL)), ("source_title", str(i.sourceTitle)), ("notes", str(i.notes)),
         ])
         return GeoJSONFeature(id: .string("\(i.source):\(i.sourceEventID)"), geometry: .point(i.location), properties: properties)
     }

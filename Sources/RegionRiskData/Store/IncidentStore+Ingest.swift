@@ -99,12 +99,8 @@ extension IncidentStore {
         file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)? = nil, deletions: URL? = nil,
         strict: Bool = false, progress: ((IngestProgress) -> Void)? = nil
     ) throws -> IngestSummary {
-        // Read the deletions first, so a bad deletions file fails before anything is locked.
-        let deletionIDs = try deletions.map(IncidentDeletions.read) ?? []
-        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        var summary = IngestSummary(file: file.path, ingestedAt: formatter.string(from: Date()))
+        let (deletionIDs, totalBytes, prepared) = try IngestDriver.prepare(file: file, deletions: deletions)
+        var summary = prepared
         var rolledBack = false
         try quickCheck()
         // Committed frames left in the WAL by an earlier process are copied into the file now,
@@ -125,70 +121,13 @@ extension IncidentStore {
                     // them by sorting at the end (same transaction, so a kill still undoes all).
                     let bulk = totalBytes / Self.bytesPerRowEstimate > 4 * countBefore
                     if bulk { try Self.dropSecondaryIndexes(db) }
-                    try db.execute(
-                        sql: "INSERT INTO ingest_run (file_name, file_path, file_sha256, format, source, started_at) VALUES (?, ?, '', '', '', ?)",
-                        arguments: [file.lastPathComponent, file.path, summary.ingestedAt])
-                    let runID = db.lastInsertedRowID
-                    let upsert = try IncidentUpsert(db, runID: runID)
-                    let hasher = BackgroundSHA256()
-                    var bytesRead = 0
-                    var accepted = 0
-                    var changed = 0
-                    let info = try reader.stream(
-                        file,
-                        onBytes: { chunk in
-                            hasher.update(chunk)
-                            bytesRead += chunk.count
-                        },
-                        { record in
-                            if let areaFilter, !areaFilter(record.incident.location) {
-                                summary.outsideArea.append(OutsideAreaEvent(
-                                    sourceEventID: record.incident.sourceEventID, line: record.line, location: record.incident.location))
-                                return
-                            }
-                            accepted += 1
-                            if try upsert(record) { changed += 1 }
-                            if accepted % 16_384 == 0 {
-                                progress?(IngestProgress(rowsRead: accepted + summary.outsideArea.count, bytesRead: bytesRead, totalBytes: totalBytes))
-                            }
-                        },
-                        rejected: { summary.rejected.append($0) })
-                    summary.sha256 = hasher.finish()
-                    summary.format = info.format
-                    summary.source = reader.source ?? info.format.defaultSource
-                    summary.rowsRead = info.rowsRead
-                    summary.skipped = info.duplicatesSkipped
-                    summary.notes = info.notes
+                    var tx = SQLiteIngestTransaction(db: db)
+                    let complete = try IngestDriver.fill(
+                        &tx, summary: &summary, file: file, reader: reader, areaFilter: areaFilter, deletionIDs: deletionIDs,
+                        strict: strict, totalBytes: totalBytes, progress: progress)
                     if bulk { try Self.createSecondaryIndexes(db) }
-                    let countAfter = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident") ?? 0
-                    summary.added = countAfter - countBefore
-                    summary.updated = changed - summary.added
-                    summary.unchanged = accepted - changed
-
-                    if !deletionIDs.isEmpty {
-                        let delete = try db.makeStatement(sql: "DELETE FROM incident WHERE source = ? AND source_event_id = ?")
-                        for id in deletionIDs {
-                            try delete.execute(arguments: [summary.source, id])
-                            summary.deleted += db.changesCount
-                        }
-                        summary.deletionsNotFound = deletionIDs.count - summary.deleted
-                    }
-                    if strict, !summary.rejected.isEmpty {
-                        rolledBack = true
-                        return .rollback
-                    }
-                    try db.execute(
-                        sql: """
-                            UPDATE ingest_run SET file_sha256 = ?, format = ?, source = ?, rows_read = ?, added = ?, updated = ?,
-                                unchanged = ?, skipped = ?, rejected = ?, outside_area = ?, deleted = ? WHERE id = ?
-                            """,
-                        arguments: [
-                            summary.sha256, summary.format.rawValue, summary.source, summary.rowsRead, summary.added, summary.updated,
-                            summary.unchanged, summary.skipped, summary.rejected.count, summary.outsideArea.count, summary.deleted, runID,
-                        ])
-                    summary.runID = runID
-                    try FaultInjection.point("ingest.before-commit")
-                    return .commit
+                    rolledBack = !complete
+                    return complete ? .commit : .rollback
                 }
             }
         } catch let e as DatabaseError {
@@ -206,8 +145,8 @@ extension IncidentStore {
         INSERT INTO incident (
             source, source_event_id, event_day, lon, lat, location_precision, place, admin1, event_type, actor,
             fatalities, weight, geocode_name, geocode_geonameid, geocode_admin1, geocode_confidence, geocode_ambiguous,
-            content_hash, ingest_run_id, source_line)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            content_hash, ingest_run_id, source_line, source_url, source_title, notes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (source, source_event_id) DO UPDATE SET
             event_day = excluded.event_day, lon = excluded.lon, lat = excluded.lat,
             location_precision = excluded.location_precision, place = excluded.place, admin1 = excluded.admin1,
@@ -215,13 +154,14 @@ extension IncidentStore {
             weight = excluded.weight, geocode_name = excluded.geocode_name, geocode_geonameid = excluded.geocode_geonameid,
             geocode_admin1 = excluded.geocode_admin1, geocode_confidence = excluded.geocode_confidence,
             geocode_ambiguous = excluded.geocode_ambiguous, content_hash = excluded.content_hash,
-            ingest_run_id = excluded.ingest_run_id, source_line = excluded.source_line
+            ingest_run_id = excluded.ingest_run_id, source_line = excluded.source_line,
+            source_url = excluded.source_url, source_title = excluded.source_title, notes = excluded.notes
         WHERE incident.content_hash <> excluded.content_hash
         """
 
     /// A hash of everything stored about an event except its key and provenance: equal hashes
     /// mean a re-ingested row is unchanged.
-    static func contentHash(_ r: IncidentRecord) -> Int64 {
+    package static func contentHash(_ r: IncidentRecord) -> Int64 {
         let i = r.incident
         var h = FNV1a64()
         h.add(i.date?.dayNumber ?? Int.min)
@@ -243,19 +183,73 @@ extension IncidentStore {
         } else {
             h.add(-2)
         }
+        // Only when given, so events without them hash as before these fields were stored.
+        if i.sourceURL != nil || i.sourceTitle != nil || i.notes != nil {
+            h.add(i.sourceURL)
+            h.add(i.sourceTitle)
+            h.add(i.notes)
+        }
         return Int64(bitPattern: h.value)
+    }
+}
+
+/// One SQLite ingest's writes, inside the transaction `IncidentStore.ingest` opened.
+struct SQLiteIngestTransaction: IngestTransaction {
+    let db: Database
+    private var statement: IncidentUpsert?
+
+    init(db: Database) { self.db = db }
+
+    func incidentCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident") ?? 0 }
+
+    func beginRun(fileName: String, filePath: String, startedAt: String) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO ingest_run (file_name, file_path, file_sha256, format, source, started_at) VALUES (?, ?, '', '', '', ?)",
+            arguments: [fileName, filePath, startedAt])
+        return db.lastInsertedRowID
+    }
+
+    mutating func upsert(_ record: IncidentRecord, runID: Int64) throws -> Int {
+        if statement == nil { statement = try IncidentUpsert(db, runID: runID) }
+        return try statement!(record) ? 1 : 0
+    }
+
+    func flush(runID: Int64) throws -> Int { 0 }
+
+    func delete(source: String, ids: [String]) throws -> Int {
+        let delete = try db.makeStatement(sql: "DELETE FROM incident WHERE source = ? AND source_event_id = ?")
+        var n = 0
+        for id in ids {
+            try delete.execute(arguments: [source, id])
+            n += db.changesCount
+        }
+        return n
+    }
+
+    func finishRun(_ runID: Int64, _ s: IngestSummary) throws {
+        try db.execute(
+            sql: """
+                UPDATE ingest_run SET file_sha256 = ?, format = ?, source = ?, rows_read = ?, added = ?, updated = ?,
+                    unchanged = ?, skipped = ?, rejected = ?, outside_area = ?, deleted = ? WHERE id = ?
+                """,
+            arguments: [
+                s.sha256, s.format.rawValue, s.source, s.rowsRead, s.added, s.updated,
+                s.unchanged, s.skipped, s.rejected.count, s.outsideArea.count, s.deleted, runID,
+            ])
     }
 }
 
 /// SHA-256 computed on another thread from copies of the chunks the parser reads, so hashing
 /// (a fifth of a 1M-row ingest's CPU time) overlaps parsing and the hash is of exactly the
 /// bytes parsed. At most 16 chunks (16 MiB) wait at once.
-final class BackgroundSHA256: @unchecked Sendable {
+package final class BackgroundSHA256: @unchecked Sendable {
     private var hash = SHA256()  // touched only on `queue`
     private let queue = DispatchQueue(label: "regionrisk.ingest.sha256")
     private let slots = DispatchSemaphore(value: 16)
 
-    func update(_ chunk: UnsafeRawBufferPointer) {
+    package init() {}
+
+    package func update(_ chunk: UnsafeRawBufferPointer) {
         let copy = Data(chunk)
         slots.wait()
         queue.async {
@@ -265,13 +259,13 @@ final class BackgroundSHA256: @unchecked Sendable {
     }
 
     /// Waits for the queued chunks and returns the digest, hex.
-    func finish() -> String { queue.sync { hash.finalizeHex() } }
+    package func finish() -> String { queue.sync { hash.finalizeHex() } }
 }
 
 /// ACLED's deleted-events list: a CSV with an `event_id_cnty` (or `event_id`, `id`) column, or
 /// a plain list with one id per line.
-enum IncidentDeletions {
-    static func read(_ url: URL) throws -> [String] {
+package enum IncidentDeletions {
+    package static func read(_ url: URL) throws -> [String] {
         let csv = try CSVReader(url: url)
         var ids: [String] = []
         var column: Int?

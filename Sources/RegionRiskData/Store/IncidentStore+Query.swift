@@ -69,6 +69,10 @@ public struct IncidentProvenance: Sendable, Hashable {
     public var line: Int
     /// When it was ingested (or last changed), ISO 8601 UTC.
     public var ingestedAt: String
+
+    public init(fileName: String, sha256: String, line: Int, ingestedAt: String) {
+        (self.fileName, self.sha256, self.line, self.ingestedAt) = (fileName, sha256, line, ingestedAt)
+    }
 }
 
 /// A stored event with what the store knows about it beyond the `Incident`.
@@ -77,6 +81,10 @@ public struct StoredIncident: Sendable, Hashable {
     /// The gazetteer match when the event was placed by name (its location is `incident.location`).
     public var geocode: PlaceNameResolution?
     public var provenance: IncidentProvenance
+
+    public init(incident: Incident, geocode: PlaceNameResolution?, provenance: IncidentProvenance) {
+        (self.incident, self.geocode, self.provenance) = (incident, geocode, provenance)
+    }
 }
 
 extension IncidentStore {
@@ -185,7 +193,7 @@ extension IncidentStore {
     /// Columns read by `storedIncident`, in its order.
     static let incidentColumns = """
         i.source, i.source_event_id, i.event_day, i.lon, i.lat, i.location_precision, i.place, i.admin1, i.event_type,
-        i.actor, i.fatalities, i.weight
+        i.actor, i.fatalities, i.weight, i.source_url, i.source_title, i.notes
         """
     static let selectedColumns = incidentColumns + """
         , i.geocode_name, i.geocode_geonameid, i.geocode_admin1, i.geocode_confidence,
@@ -196,26 +204,27 @@ extension IncidentStore {
     /// was enforced at ingest) reads as unknown, so no total built from it overflows.
     static func validStoredFatalities(_ v: Double) -> Double? { ParameterLimits.fatalities.contains(v) ? v : nil }
 
-    /// Reads `incidentColumns` (the first 12 of `selectedColumns`).
+    /// Reads `incidentColumns` (the first 15 of `selectedColumns`).
     static func incident(_ c: RawRow) -> Incident {
         Incident(
             source: c.text(0) ?? "", sourceEventID: c.text(1) ?? "", date: c.integer(2).map { CivilDate(dayNumber: Int($0)) },
             location: LonLat(lon: c.real(3) ?? 0, lat: c.real(4) ?? 0),
             locationPrecision: c.integer(5).flatMap { LocationPrecision(rawValue: Int($0)) } ?? .unknown,
-            place: c.text(6), admin1: c.text(7), eventType: c.text(8), actor: c.text(9), fatalities: c.real(10).flatMap(validStoredFatalities), weight: c.real(11))
+            place: c.text(6), admin1: c.text(7), eventType: c.text(8), actor: c.text(9), fatalities: c.real(10).flatMap(validStoredFatalities), weight: c.real(11),
+            sourceURL: c.text(12), sourceTitle: c.text(13), notes: c.text(14))
     }
 
     static func storedIncident(_ c: RawRow) -> StoredIncident {
         let incident = incident(c)
         var geocode: PlaceNameResolution?
-        if let name = c.text(12) {
+        if let name = c.text(15) {
             geocode = PlaceNameResolution(
-                location: incident.location, matchedName: name, geonameID: c.integer(13).map { Int($0) }, admin1: c.text(14),
-                confidence: c.real(15) ?? 0, isAmbiguous: (c.integer(16) ?? 0) != 0)
+                location: incident.location, matchedName: name, geonameID: c.integer(16).map { Int($0) }, admin1: c.text(17),
+                confidence: c.real(18) ?? 0, isAmbiguous: (c.integer(19) ?? 0) != 0)
         }
         return StoredIncident(
             incident: incident, geocode: geocode,
             provenance: IncidentProvenance(
-                fileName: c.text(18) ?? "", sha256: c.text(19) ?? "", line: Int(c.integer(17) ?? 0), ingestedAt: c.text(20) ?? ""))
+                fileName: c.text(21) ?? "", sha256: c.text(22) ?? "", line: Int(c.integer(20) ?? 0), ingestedAt: c.text(23) ?? ""))
     }
 }

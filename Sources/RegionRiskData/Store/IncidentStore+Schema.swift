@@ -65,6 +65,14 @@ extension IncidentStore {
                 )
                 """)
         }
+        // v3: the source report each event rests on, and the row's notes (issue #13).
+        m.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE incident ADD COLUMN source_url TEXT;
+                ALTER TABLE incident ADD COLUMN source_title TEXT;
+                ALTER TABLE incident ADD COLUMN notes TEXT;
+                """)
+        }
         return m
     }
 

@@ -161,6 +161,16 @@ public struct IngestRun: Sendable, Hashable {
     public var outsideArea: Int
     public var deleted: Int
 
+    public init(
+        id: Int64, fileName: String, filePath: String, sha256: String, format: String, source: String, startedAt: String,
+        rowsRead: Int, added: Int, updated: Int, unchanged: Int, skipped: Int, rejected: Int, outsideArea: Int, deleted: Int
+    ) {
+        (self.id, self.fileName, self.filePath, self.sha256, self.format, self.source, self.startedAt) =
+            (id, fileName, filePath, sha256, format, source, startedAt)
+        (self.rowsRead, self.added, self.updated, self.unchanged, self.skipped, self.rejected, self.outsideArea, self.deleted) =
+            (rowsRead, added, updated, unchanged, skipped, rejected, outsideArea, deleted)
+    }
+
     init(row: Row) {
         id = row["id"]
         fileName = row["file_name"]

@@ -18,14 +18,17 @@ struct IncidentUpsert {
     // SQLite copies bound text at once (SQLITE_TRANSIENT), so Swift may free it after binding.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, runID: Int64) throws {
-        statement = try db.makeStatement(sql: IncidentStore.upsertSQL)
+    init(_ db: Database, runID: Int64, sql: String = IncidentStore.upsertSQL) throws {
+        statement = try db.makeStatement(sql: sql)
         connection = db.sqliteConnection!
         self.runID = runID
     }
 
     /// Inserts or updates `r`; returns whether a row was written (false: stored unchanged).
-    func callAsFunction(_ r: IncidentRecord) throws -> Bool {
+    func callAsFunction(_ r: IncidentRecord) throws -> Bool { try callAsFunction(r, runID: runID) }
+
+    /// Inserts or updates `r` as coming from run `runID`.
+    func callAsFunction(_ r: IncidentRecord, runID: Int64) throws -> Bool {
         let s = statement.sqliteStatement
         let i = r.incident, g = r.geocode
         sqlite3_reset(s)
@@ -49,6 +52,9 @@ struct IncidentUpsert {
         integer(18, IncidentStore.contentHash(r))
         integer(19, runID)
         integer(20, Int64(r.line))
+        text(21, i.sourceURL)
+        text(22, i.sourceTitle)
+        text(23, i.notes)
         let rc = sqlite3_step(s)
         guard rc == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(connection))

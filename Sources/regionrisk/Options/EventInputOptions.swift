@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RegionRisk
+import RegionRiskPostgres
 import RegionRiskGeodata
 
 
@@ -10,7 +11,9 @@ struct EventInputOptions: ParsableArguments {
     @Option(help: "Incidents file: ACLED or UCDP GED export, plain CSV, or GeoJSON points (default: the embedded Mali sample).")
     var events: String?
 
-    @Option(help: "Read incidents from this RegionRisk store instead of a file (see `regionrisk ingest`).")
+    @Option(help: ArgumentHelp(
+        "Read incidents from this RegionRisk store instead of a file (see `regionrisk ingest`): a SQLite path, or postgresql://user@host:port/dbname.",
+        valueName: "path-or-url"))
     var db: String?
 
     @Option(name: .customLong("input-format"), help: "Input format (default: detected from the header): acled, ucdp, csv, geojson.")
@@ -31,13 +34,18 @@ struct EventInputOptions: ParsableArguments {
         var fingerprints: [JSONValue]
     }
 
+    /// Where a report on `--db` remembers its runs: the store itself (nil without `--db`).
+    func historyStore() throws -> RunHistoryStore? {
+        try db.map { try IncidentStores.open($0, create: false) }
+    }
+
     func loadIncidents(log: Console) throws -> Loaded {
         if let db {
-            let store = try IncidentStore(path: db, create: false, readOnly: true)
+            let store = try IncidentStores.open(db, create: false, readOnly: true)
             let incidents = try store.query(IncidentQuery())
-            log.info("read \(incidents.count) incidents from the store \(db)")
+            log.info("read \(incidents.count) incidents from the store \(store.displayName)")
             return Loaded(incidents: incidents,
-                          fingerprints: [["store": .string(db), "events": .number(Double(incidents.count))]])
+                          fingerprints: [["store": .string(store.displayName), "events": .number(Double(incidents.count))]])
         }
         let url = try events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
         if events == nil { log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)") }

@@ -33,7 +33,7 @@ final class IncidentStoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: store.path))
         try store.database.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
-            XCTAssertEqual(try IncidentStore.migrator.appliedIdentifiers(db), ["v1", "v2"])
+            XCTAssertEqual(try IncidentStore.migrator.appliedIdentifiers(db), ["v1", "v2", "v3"])
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident'")
             XCTAssertTrue(indexes.contains("incident_by_day"))
             XCTAssertTrue(indexes.contains("incident_by_lat"))
