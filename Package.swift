@@ -32,6 +32,13 @@ let libraryTargets: [Target] = [
     .target(name: "RegionRiskAnalysis", dependencies: ["RegionRiskGrid", "RegionRiskData"]),
     // Every file writer: GeoJSON, CSV, ASCII grid, HTML/SVG, Markdown, manifest, run history.
     .target(name: "RegionRiskReport", dependencies: ["RegionRiskAnalysis", logging]),
+    // ACLED's API client (OAuth password grant, paged reads, deletions) feeding the store's ingest path.
+    .target(
+        name: "RegionRiskFetch",
+        dependencies: [
+            "RegionRiskData", logging,
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     // The umbrella product: re-exports the stages' public API.
     .target(
         name: "RegionRisk",
@@ -52,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -71,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "regionrisk",
             dependencies: [
-                "RegionRisk",
+                "RegionRisk", "RegionRiskFetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging,
             ]),
