@@ -25,24 +25,19 @@ public struct ACLEDAPI: Sendable {
     /// Rows per page (`limit`).
     public var pageSize: Int
     /// Attempts per request when ACLED answers 429 or 5xx, or the connection fails.
-    public var maxAttempts: Int
+    public var maxAttempts = 5
     /// First wait between attempts, seconds; doubled each time, capped by `maximumBackoffSeconds`.
-    public var initialBackoffSeconds: Double
+    public var initialBackoffSeconds = 2.0
     /// Longest wait between attempts, seconds (a larger `Retry-After` is capped to it).
-    public var maximumBackoffSeconds: Double
+    public var maximumBackoffSeconds = 120.0
     /// Per request, seconds.
-    public var timeoutSeconds: Int64
+    public var timeoutSeconds: Int64 = 300
 
     public static let defaultBase = URL(string: "https://acleddata.com")!
 
-    public init(base: URL = ACLEDAPI.defaultBase, pageSize: Int = 5000, maxAttempts: Int = 5,
-                initialBackoffSeconds: Double = 2, maximumBackoffSeconds: Double = 120, timeoutSeconds: Int64 = 300) {
+    public init(base: URL = ACLEDAPI.defaultBase, pageSize: Int = 5000) {
         self.base = base
         self.pageSize = pageSize
-        self.maxAttempts = maxAttempts
-        self.initialBackoffSeconds = initialBackoffSeconds
-        self.maximumBackoffSeconds = maximumBackoffSeconds
-        self.timeoutSeconds = timeoutSeconds
     }
 
     /// What to fetch.

@@ -102,10 +102,11 @@ struct FetchACLEDCommand: ParsableCommand {
         log.info("fetching ACLED \(country): \(start), \(pageSize) per page, from \(apiBase)", event: "fetch_started",
                  ["country": .string(country), "api_base": .string(apiBase), "page_size": .stringConvertible(pageSize)])
 
-        let api = ACLEDAPI(base: URL(string: apiBase)!, pageSize: pageSize, maxAttempts: maxAttempts, initialBackoffSeconds: backoffSeconds)
+        var api = ACLEDAPI(base: URL(string: apiBase)!, pageSize: pageSize)
+        (api.maxAttempts, api.initialBackoffSeconds) = (maxAttempts, backoffSeconds)
         let fetched: ACLEDAPI.Result
         do {
-            fetched = try Blocking.run { [query] in
+            fetched = try Blocking.run { [query, api] in
                 try await api.fetch(query, credentials: account,
                     onPage: { endpoint, page, rows in
                         log.info("\(endpoint) page \(page): \(rows) rows", event: "page_fetched",

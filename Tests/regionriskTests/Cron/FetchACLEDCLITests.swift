@@ -91,9 +91,12 @@ final class FetchACLEDCLITests: ScratchFolderTestCase {
     private func assertNoPassword(_ r: CLIResult, file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertFalse(r.stdout.contains(password), "password on stdout", file: file, line: line)
         XCTAssertFalse(r.stderr.contains(password), "password on stderr", file: file, line: line)
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !name.hasPrefix("incidents.sqlite") && name != "standin" {
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where !name.hasPrefix("incidents.sqlite") && name != "standin" && !name.hasSuffix(".env") {
             let text = (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)) ?? ""
             XCTAssertFalse(text.contains(password), "password in \(name)", file: file, line: line)
+        }
+        if let store = FileManager.default.contents(atPath: db) {
+            XCTAssertNil(store.range(of: Data(password.utf8)), "password in the store", file: file, line: line)
         }
     }
 
