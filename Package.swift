@@ -42,6 +42,13 @@ let libraryTargets: [Target] = [
     .target(name: "RegionRiskAnalysis", dependencies: ["RegionRiskGrid", "RegionRiskData"]),
     // Every file writer: GeoJSON, GeoPackage, GeoTIFF, QGIS styles, CSV, ASCII grid, HTML/SVG, Markdown, manifest, run history.
     .target(name: "RegionRiskReport", dependencies: ["RegionRiskAnalysis", "RegionRiskGDAL", logging]),
+    // ACLED's API client (OAuth password grant, paged reads, deletions) feeding the store's ingest path.
+    .target(
+        name: "RegionRiskFetch",
+        dependencies: [
+            "RegionRiskData", logging,
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     // The umbrella product: re-exports the stages' public API.
     .target(
         name: "RegionRisk",
@@ -66,6 +73,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -88,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "regionrisk",
             dependencies: [
-                "RegionRisk", "RegionRiskPostgres",
+                "RegionRisk", "RegionRiskPostgres", "RegionRiskFetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 logging,
             ]),

@@ -30,6 +30,8 @@ public struct RiskReportRequest: Sendable {
     /// Also forecast the next `forecastHorizonDays` days (risk layer, at-risk watch list, risk.csv); nil: no forecast.
     public var forecastHorizonDays: Int?
     public var forecastCellKm: Double = 10
+    /// Notes about the input for the report's notes (e.g. how many events fell outside the area).
+    public var inputNotes: [String] = []
 
     public init(incidents: [Incident], inputs: [JSONValue], analysis: AnalysisRun, adminRegions: AdminRegions?,
                 namer: RegionNamer?, detection: ChangeDetectionParameters) {
@@ -177,6 +179,7 @@ public enum RiskReport {
                                         peak: density.grid.peak, unit: request.densityUnit)
             document.riskOutlook = outlook
             if let forecast { document.notes += forecast.notes.map { "forecast: " + $0 } }
+            document.notes = request.inputNotes + document.notes
             try AtomicFile.write(HTMLReport.render(document), to: staging.appendingPathComponent("report.html"))
             try AtomicFile.write(MarkdownReport.render(document), to: staging.appendingPathComponent("report.md"))
             stage("render")

@@ -48,6 +48,7 @@ struct GazetteerOptions: ParsableArguments {
 extension GazetteerOptions {
     /// Writes a line to standard error.
     static func warn(_ message: String) {
+        if Console.format == .json { return Console.standard.warning(message, event: "gazetteer_warning") }
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

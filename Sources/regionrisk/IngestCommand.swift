@@ -47,7 +47,10 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var area: AreaOptions
 
     @Option(name: .customLong("area-tolerance-km"), help: "Events this close to the area's outline count as inside (boundaries at 1:1M are off by up to ~1 km).")
-    var areaToleranceKm: Double = 5
+    var areaToleranceKm: Double = Self.defaultAreaToleranceKm
+
+    /// Events this close to the area's outline count as inside, km (ingest and report).
+    static let defaultAreaToleranceKm = 5.0
 
     @Option(help: "Source name events are keyed under (default: the format's name). Give plain files whose ids could collide a name of their own.")
     var source: String?
@@ -82,7 +85,7 @@ struct IngestCommand: ParsableCommand {
         reader.requiresDateColumn = !allowUndated
         let rejectsURL = rejects.map { URL(fileURLWithPath: $0) } ?? RejectsFile.defaultURL(for: input)
         let terminal = isatty(STDERR_FILENO) != 0
-        let reporter = progress || terminal ? ProgressLine(terminal: terminal) : nil
+        let reporter = progress || (terminal && Console.format == .text) ? ProgressLine(terminal: terminal) : nil
 
         let summary: IngestSummary
         let inArea = try areaFilter()
@@ -94,8 +97,8 @@ struct IngestCommand: ParsableCommand {
             reporter?.finish()
         } catch let IngestError.rejectedRowsInStrictMode(s) {
             reporter?.finish()
-            try? writeRejects(s, to: rejectsURL)
-            printRejected(s, rejectsURL: rejectsURL)
+            try? Self.writeRejects(s, to: rejectsURL)
+            IngestLog.report(s, database: dbPath, rejectsURL: rejectsURL)
             throw CommandFailure.failed("\(s.rejected.count) row\(s.rejected.count == 1 ? "" : "s") rejected in --strict mode; nothing was stored", status: ExitStatus.newRegionsOrStrictRejects)
         } catch let e as IncidentStoreError {
             reporter?.finish()
@@ -105,13 +108,19 @@ struct IngestCommand: ParsableCommand {
             throw CommandFailure.failed(error.localizedDescription, status: ExitStatus.failure)
         }
 
-        print(Self.summaryText(summary, database: IncidentStores.displayName(dbPath)), terminator: "")
-        printRejected(summary, rejectsURL: rejectsURL)
+        try Self.finish(summary, database: dbPath, rejectsURL: rejectsURL, inArea: inArea)
+    }
+
+    /// After a committed ingest (of a file, or of a fetch): the summary on standard output, the
+    /// rejected rows on standard error, the rejects file; throws when nothing could be stored.
+    static func finish(_ summary: IngestSummary, database dbPath: String, rejectsURL: URL, inArea: (LonLat) -> Bool) throws {
+        print(summaryText(summary, database: IncidentStores.displayName(dbPath)), terminator: "")
+        IngestLog.report(summary, database: dbPath, rejectsURL: rejectsURL)
         do { try writeRejects(summary, to: rejectsURL) } catch {
             throw CommandFailure.failed("the events were stored, but the rejects file could not be written: \(error.localizedDescription) (choose another place with --rejects PATH)", status: ExitStatus.failure)
         }
         if summary.stored == 0, summary.rowsRead > 0 {
-            throw CommandFailure.failed(Self.nothingStoredText(summary, inArea: inArea, rejectsURL: rejectsURL), status: ExitStatus.failure)
+            throw CommandFailure.failed(nothingStoredText(summary, inArea: inArea, rejectsURL: rejectsURL), status: ExitStatus.failure)
         }
     }
 
@@ -124,9 +133,10 @@ struct IngestCommand: ParsableCommand {
 
     /// The area of interest (`--area`, default the embedded Mali) widened by `--area-tolerance-km`;
     /// events outside it are listed, not stored.
-    func areaFilter() throws -> (LonLat) -> Bool {
-        let aoi = try area.loadArea()
-        let membership = try AreaMembership(area: aoi, toleranceKm: areaToleranceKm)
+    func areaFilter() throws -> (LonLat) -> Bool { try Self.areaFilter(area: area, toleranceKm: areaToleranceKm) }
+
+    static func areaFilter(area: AreaOptions, toleranceKm: Double) throws -> (LonLat) -> Bool {
+        let membership = try AreaMembership(area: try area.loadArea(), toleranceKm: toleranceKm)
         return { membership.contains($0) }
     }
 
@@ -166,18 +176,9 @@ struct IngestCommand: ParsableCommand {
         return out
     }
 
-    private func printRejected(_ s: IngestSummary, rejectsURL: URL) {
-        guard !s.rejected.isEmpty || !s.outsideArea.isEmpty else { return }
-        var text = ""
-        for r in s.rejected.prefix(10) { text += "rejected: \(r)\n" }
-        if s.rejected.count > 10 { text += "… and \(s.rejected.count - 10) more\n" }
-        text += "all rejected and outside-area rows: \(rejectsURL.path)\n"
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-
     /// Writes the rejects file when there is something in it; an older rejects file left at
     /// the same place is emptied so it never describes a previous run.
-    private func writeRejects(_ s: IngestSummary, to url: URL) throws {
+    static func writeRejects(_ s: IngestSummary, to url: URL) throws {
         let rows = s.rejectsFileRows
         if rows.isEmpty {
             guard let head = try? String(contentsOf: url, encoding: .utf8), head.hasPrefix(RejectsFile.header) else { return }
@@ -186,15 +187,21 @@ struct IngestCommand: ParsableCommand {
     }
 }
 
-/// Progress on standard error: one rewritten line on a terminal, plain lines otherwise.
+/// Progress on standard error: one rewritten line on a terminal, plain lines otherwise, and
+/// `ingest_progress` lines with `--log-format json`.
 final class ProgressLine {
     let terminal: Bool
     private var shown = false
-    init(terminal: Bool) { self.terminal = terminal }
+    init(terminal: Bool) { self.terminal = terminal && Console.format == .text }
 
     func show(_ p: IngestProgress) {
         let pct = p.totalBytes > 0 ? " (\(min(100, p.bytesRead * 100 / p.totalBytes))%)" : ""
         let text = "progress: \(p.rowsRead) rows read\(pct)"
+        if Console.format == .json {
+            Console.standard.info(text, event: "ingest_progress",
+                                  ["rows_read": .stringConvertible(p.rowsRead), "bytes_read": .stringConvertible(p.bytesRead)])
+            return
+        }
         FileHandle.standardError.write(Data((terminal ? "\r\(text)" : "\(text)\n").utf8))
         shown = true
     }

@@ -9,6 +9,6 @@ struct RegionRiskCommand: ParsableCommand {
         version: RegionRiskVersion.string,
         subcommands: [
             ReportCommand.self, DensityCommand.self, FlagCommand.self, GeocodeCommand.self, IngestCommand.self,
-            EventsCommand.self, StoreCommand.self, RiskCommand.self, BacktestCommand.self, BenchCommand.self, GazetteerCommand.self, GenerateACLEDCommand.self,
+            EventsCommand.self, StoreCommand.self, FetchCommand.self, RiskCommand.self, BacktestCommand.self, BenchCommand.self, GazetteerCommand.self, GenerateACLEDCommand.self,
         ])
 }

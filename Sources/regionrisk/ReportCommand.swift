@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 struct ReportCommand: ParsableCommand {
@@ -75,18 +76,22 @@ struct ReportCommand: ParsableCommand {
         defer { folder.unlock() }
         for repair in folder.recover().repairs { log.warning(repair) }
 
-        let loaded = try input.loadIncidents(log: log)
+        var loaded = try input.loadIncidents(log: log)
         let run = try area.analysisRun(log: log)
         let aoi = run.area
+        let outside = try loaded.keepInside(aoi, log: log)
         var request = RiskReportRequest(
             incidents: loaded.incidents, inputs: loaded.fingerprints, analysis: run, adminRegions: try area.loadRegions(for: aoi),
             namer: try area.namer(for: aoi), detection: detection.parameters)
+        if outside > 0 {
+            request.inputNotes.append("\(outside) of \(outside + loaded.incidents.count) events in the input are outside the area \(aoi.name) and were left out")
+        }
         request.densityCellKm = densityCellKm
         request.densityBreaks = try densityMap.classBreaks()
         request.densityUnit = densityMap.densityUnit
         request.densityBandwidthKm = densityBandwidthKm
         if forecast { request.forecastHorizonDays = horizonDays }
-        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet, total: RiskReport.stageCount(for: request))
+        let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet && logging.logFormat == .text, total: RiskReport.stageCount(for: request))
         // Runs on a store are remembered in it; otherwise beside the reports.
         let history = try input.historyStore()
         let outcome: RiskReportOutcome
@@ -96,18 +101,27 @@ struct ReportCommand: ParsableCommand {
         }
         progress.finish()
 
-        let d = outcome.detection
-        for note in d.notes { log.warning(note) }
-        log.info("as of \(outcome.asOf): \(d.eventsInRecentWindow) events in the last \(d.parameters.recentDays) days, \(d.eventsInBaselineWindow) in the \(d.parameters.baselineDays) before")
-        for r in d.regions where r.category == .new || r.category == .escalating {
-            log.info("\(r.category.rawValue)\(r.significant ? " (significant)" : ""): \(r.summary)")
-        }
+        DetectionLog.report(outcome.detection, regionsOfInterest: { $0.category == .new || $0.category == .escalating }, log: log)
         let since = outcome.previousAsOf.map { "since the run as of \($0)" } ?? "(first run)"
-        log.info("new \(since): \(outcome.newSincePreviousRun.isEmpty ? "none" : outcome.newSincePreviousRun.joined(separator: "; "))")
-        if !outcome.continuing.isEmpty { log.info("continuing: \(outcome.continuing.joined(separator: "; "))") }
-        if !outcome.ended.isEmpty { log.info("ended: \(outcome.ended.joined(separator: "; "))") }
+        var sinceFields: Logger.Metadata = ["count": .stringConvertible(outcome.newSincePreviousRun.count),
+                                            "regions": .array(outcome.newSincePreviousRun.map { .string($0) })]
+        if let previous = outcome.previousAsOf { sinceFields["previous_as_of"] = .string(previous) }
+        log.info("new \(since): \(outcome.newSincePreviousRun.isEmpty ? "none" : outcome.newSincePreviousRun.joined(separator: "; "))",
+                 event: "new_since_previous_run", sinceFields)
+        Console.run.count("new_since_previous_run", outcome.newSincePreviousRun.count)
+        if !outcome.continuing.isEmpty {
+            log.info("continuing: \(outcome.continuing.joined(separator: "; "))", event: "continuing_regions",
+                     ["count": .stringConvertible(outcome.continuing.count), "regions": .array(outcome.continuing.map { .string($0) })])
+        }
+        if !outcome.ended.isEmpty {
+            log.info("ended: \(outcome.ended.joined(separator: "; "))", event: "ended_regions",
+                     ["count": .stringConvertible(outcome.ended.count), "regions": .array(outcome.ended.map { .string($0) })])
+        }
         let stages = outcome.stageSeconds.map { String(format: "%@ %.2f s", $0.0, $0.1) }.joined(separator: ", ")
-        log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s (\(stages))")
+        let seconds = Date().timeIntervalSince(started)
+        log.info("wrote \(outcome.folder.path) in \(String(format: "%.2f", seconds)) s (\(stages))", event: "report_written",
+                 ["path": .string(outcome.folder.path), "as_of": .string(outcome.asOf.description),
+                  "seconds": .stringConvertible((seconds * 1000).rounded() / 1000)])
         if let historyFailure {
             throw CommandFailure.failed(historyFailure.localizedDescription, status: Self.historyNotRecordedExitCode)
         }

@@ -32,7 +32,7 @@ struct RiskCommand: ParsableCommand {
     @OptionGroup var input: EventInputOptions
     @OptionGroup var area: AnalysisAreaOptions
 
-    @Option(name: .customLong("as-of"), help: "Fit on events up to this day, YYYY-MM-DD (default: the latest event date).")
+    @Option(name: .customLong("as-of"), help: "Fit on events up to this day: YYYY-MM-DD, today or yesterday (UTC) (default: the latest event date).")
     var asOf: String?
 
     @Option(name: .customLong("horizon-days"), help: "Forecast window after the as-of date, days.")
@@ -54,7 +54,7 @@ struct RiskCommand: ParsableCommand {
     var out: String = "risk.csv"
 
     func validate() throws {
-        if let asOf, CivilDate(parsing: asOf) == nil { throw ValidationError("--as-of \"\(asOf)\" is not a date like 2025-07-08") }
+        try DateOption.validate(asOf, option: "--as-of")
         guard horizonDays >= 1, horizonDays <= 3660 else { throw ValidationError("--horizon-days must be between 1 and 3660") }
         guard cellKm.isFinite, cellKm > 0 else { throw ValidationError("--cell-km must be a positive number") }
         guard quietKm.isFinite, quietKm > 0 else { throw ValidationError("--quiet-km must be a positive number") }
@@ -65,7 +65,7 @@ struct RiskCommand: ParsableCommand {
         let log = Console.standard
         let started = Date()
         let loaded = try input.loadIncidents(log: log)
-        guard let date = asOf.flatMap({ CivilDate(parsing: $0) }) ?? loaded.incidents.compactMap(\.date).max() else {
+        guard let date = asOf.flatMap(DateOption.parse) ?? loaded.incidents.compactMap(\.date).max() else {
             throw ForecastError.tooFewEvents(0)
         }
         let run = try area.analysisRun(log: log)

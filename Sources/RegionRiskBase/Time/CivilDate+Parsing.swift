@@ -77,3 +77,18 @@ extension CivilDate {
         CivilDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }
+
+extension CivilDate {
+    /// Reads a date option: `today` or `yesterday` (case-insensitive; the UTC calendar day
+    /// `today` gives, and the day before it), or any date `init?(parsing:)` reads.
+    ///
+    /// `today` is a parameter so that callers choose the clock (the CLI lets tests fix it):
+    /// `CivilDate(parsing: "yesterday", today: CivilDate(year: 2025, month: 7, day: 1)!)` is 2025-06-30.
+    public init?(parsing text: String, today: @autoclosure () -> CivilDate) {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "today": self = today()
+        case "yesterday": self = today().adding(days: -1)
+        default: self.init(parsing: text)
+        }
+    }
+}

@@ -20,15 +20,19 @@ extension IncidentStore {
 }
 
 extension IncidentStoring {
-    /// Writes the events matching `q` as text, handed to `write` in pieces (so 1M events
-    /// never sit in memory at once). Returns the number of events written.
+    /// Writes the events matching `q` (and `including`, when given: e.g. a region's polygon) as
+    /// text, handed to `write` in pieces (so 1M events never sit in memory at once). Returns the
+    /// number of events written.
     @discardableResult
-    public func export(_ q: IncidentQuery, format: IncidentExportFormat, write: (String) throws -> Void) throws -> Int {
+    public func export(_ q: IncidentQuery, format: IncidentExportFormat, including: ((Incident) -> Bool)? = nil,
+                       write: (String) throws -> Void) throws -> Int {
         var n = 0
+        let keep = including ?? { _ in true }
         switch format {
         case .csv:
             try write(IncidentStore.exportColumns.joined(separator: ",") + "\n")
             try forEach(q) { e in
+                guard keep(e.incident) else { return }
                 try write(CSVText.line(IncidentStore.exportFields(e).map { $0 ?? "" }) + "\n")
                 n += 1
             }
@@ -36,18 +40,34 @@ extension IncidentStoring {
             // The layout of GeoJSONFeatureCollection.serialized(), streamed: bbox first, then
             // one feature per line.
             var head = "{\"type\":\"FeatureCollection\""
-            if let b = try extent(q) {
+            if let b = try including.map({ try extent(q, including: $0) }) ?? extent(q) {
                 let box = JSONValue.array([b.west, b.south, b.east, b.north].map { .number(($0 * 1e6).rounded() / 1e6) })
                 head += ",\n\"bbox\":" + box.serialized()
             }
             try write(head + ",\n\"features\":[\n")
             try forEach(q) { e in
+                guard keep(e.incident) else { return }
                 try write((n == 0 ? "" : ",\n") + IncidentStore.exportFeature(e).json().serialized())
                 n += 1
             }
             try write((n == 0 ? "" : "\n") + "]\n}\n")
         }
         return n
+    }
+
+    /// The extent of the events matching `q` and `including` (one pass over them).
+    func extent(_ q: IncidentQuery, including: (Incident) -> Bool) throws -> IncidentQuery.BoundingBox? {
+        var box: IncidentQuery.BoundingBox?
+        try forEach(q) { e in
+            guard including(e.incident) else { return }
+            let p = e.incident.location
+            if let b = box {
+                box = .init(west: min(b.west, p.lon), south: min(b.south, p.lat), east: max(b.east, p.lon), north: max(b.north, p.lat))
+            } else {
+                box = .init(west: p.lon, south: p.lat, east: p.lon, north: p.lat)
+            }
+        }
+        return box
     }
 }
 

@@ -43,11 +43,23 @@ extension RegionRiskCommand {
         do {
             command = try parseAsRoot()
         } catch {
+            let status = exitCode(for: error).rawValue
+            // With --log-format json even a parse error is a JSON line (help and --version still print plainly).
+            if status != ExitStatus.success, requestsJSONLogs(CommandLine.arguments) {
+                Console.writeJSONLine(level: "error", event: "usage_error", message: fullMessage(for: error),
+                                      fields: [("exit_status", .number(Double(status)))])
+                Console.format = .json
+                Console.finishRun(status: status)
+                Foundation.exit(status)
+            }
             exit(withError: error)
         }
+        Console.run.begin(command: type(of: command).configuration.commandName ?? "regionrisk",
+                          json: requestsJSONLogs(CommandLine.arguments))
         do {
             var mutable = command
             try mutable.run()
+            Console.finishRun(status: ExitStatus.success)
             Foundation.exit(ExitStatus.success)
         } catch where isParserOutcome(error) {
             // `regionrisk help …` and `--help` on a command with subcommands arrive here, from
@@ -56,12 +68,17 @@ extension RegionRiskCommand {
         } catch {
             let (message, status) = outcome(of: error)
             if let message {
-                if status == ExitStatus.usage, !Console.isBootstrapped {
+                if !Console.isBootstrapped, Console.format == .json {
+                    Console.writeJSONLine(level: "error", event: status == ExitStatus.usage ? "usage_error" : "failed", message: message,
+                                          fields: [("exit_status", .number(Double(status)))])
+                } else if status == ExitStatus.usage, !Console.isBootstrapped {
                     FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
                 } else {
-                    Console.standard.error(message)
+                    Console.standard.error(message, event: status == ExitStatus.usage ? "usage_error" : "failed",
+                                           ["exit_status": .stringConvertible(Int(status))])
                 }
             }
+            Console.finishRun(status: status)
             Foundation.exit(status)
         }
     }
@@ -71,6 +88,12 @@ extension RegionRiskCommand {
     static func isParserOutcome(_ error: Error) -> Bool {
         if error is ValidationError || error is ExitCode { return false }
         return error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+
+    /// Whether the command line asks for JSON logs (read before parsing succeeded).
+    static func requestsJSONLogs(_ arguments: [String]) -> Bool {
+        zip(arguments, arguments.dropFirst()).contains { $0 == "--log-format" && $1 == "json" }
+            || arguments.contains("--log-format=json")
     }
 
     /// The message to print (nil for none) and the exit status for an error a command threw.

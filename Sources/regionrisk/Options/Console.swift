@@ -4,6 +4,12 @@ import RegionRisk
 
 /// Diagnostics on standard error: human-readable lines by default, JSON lines for log collectors.
 /// Results go to files or standard output; nothing else is printed on standard output.
+///
+/// With `--log-format json` every line on standard error is one JSON object (README, "Logs"):
+/// `time`, `level`, `event` (a stable machine name such as `ingest_finished` or `region_flagged`),
+/// `message` (the text line), `command`, then the line's own fields in key order (`region_id`,
+/// `category`, counts, `path`, …), numbers as JSON numbers. Each run ends with one `run_finished`
+/// line carrying `exit_status`, `seconds` and the run's counts.
 struct Console: @unchecked Sendable {
     enum Format: String, CaseIterable { case text, json }
 
@@ -12,21 +18,95 @@ struct Console: @unchecked Sendable {
     static var standard: Console = Console(logger: Logger(label: "regionrisk"))
     /// Whether a command has set up logging (the failure path prints plainly before that).
     private(set) static var isBootstrapped = false
+    /// The format chosen by the running command (until it bootstraps: what its arguments ask for).
+    static var format: Format = .text
+    /// What the closing `run_finished` line reports.
+    static let run = RunRecord()
 
     /// Sets up swift-log once per process.
     static func bootstrap(format: Format, quiet: Bool) {
         isBootstrapped = true
+        self.format = format
         LoggingSystem.bootstrap { label in
             var h = StderrLogHandler(label: label, format: format)
             h.logLevel = quiet ? .warning : .info
             return h
         }
-        standard = Console(logger: Logger(label: "regionrisk"))
+        var logger = Logger(label: "regionrisk")
+        if let command = run.command { logger[metadataKey: "command"] = .string(command) }
+        standard = Console(logger: logger)
     }
 
-    func info(_ message: String) { logger.info("\(message)") }
-    func warning(_ message: String) { logger.warning("\(message)") }
-    func error(_ message: String) { logger.error("\(message)") }
+    /// Logs `message` with a machine name `event` and structured `fields` (JSON logs carry them;
+    /// text logs show the message only). Lines without a name of their own are `event: "message"`.
+    func info(_ message: String, event: String = "message", _ fields: Logger.Metadata = [:]) {
+        logger.info("\(message)", metadata: Self.metadata(event, fields))
+    }
+    func warning(_ message: String, event: String = "warning", _ fields: Logger.Metadata = [:]) {
+        logger.warning("\(message)", metadata: Self.metadata(event, fields))
+    }
+    func error(_ message: String, event: String = "error", _ fields: Logger.Metadata = [:]) {
+        logger.error("\(message)", metadata: Self.metadata(event, fields))
+    }
+
+    private static func metadata(_ event: String, _ fields: Logger.Metadata) -> Logger.Metadata {
+        var m = fields
+        m["event"] = .string(event)
+        return m
+    }
+
+    /// Writes the run's closing `run_finished` line (JSON logs only; always written, even with
+    /// `--quiet`, so that a log collector sees how every run ended).
+    static func finishRun(status: Int32) {
+        guard format == .json else { return }
+        var fields: [(String, JSONValue)] = [
+            ("exit_status", .number(Double(status))),
+            ("seconds", .number((Date().timeIntervalSince(run.started) * 1000).rounded() / 1000)),
+        ]
+        let counts = run.counts
+        if !counts.isEmpty { fields.append(("counts", .object(counts.map { ($0.0, .number(Double($0.1))) }))) }
+        if let command = run.command { fields.append(("command", .string(command))) }
+        writeJSONLine(level: status == 0 ? "info" : "error", event: "run_finished",
+                      message: "finished with exit status \(status)", fields: fields)
+    }
+
+    /// One JSON line on standard error: time, level, event, message, then `fields`.
+    static func writeJSONLine(level: String, event: String, message: String, fields: [(String, JSONValue)]) {
+        let head: [(String, JSONValue)] = [
+            ("time", .string(ISO8601DateFormatter().string(from: Date()))), ("level", .string(level)),
+            ("event", .string(event)), ("message", .string(message)),
+        ]
+        FileHandle.standardError.write(Data((JSONValue.object(head + fields).serialized() + "\n").utf8))
+    }
+}
+
+/// The command running, when it started, and the counts it reports in `run_finished`.
+final class RunRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storedCounts: [(String, Int)] = []
+    private(set) var started = Date()
+    private(set) var command: String?
+
+    /// Called once the command line is parsed; `json`: the arguments ask for JSON logs.
+    func begin(command: String, json: Bool) {
+        locked { self.command = command; started = Date() }
+        if json { Console.format = .json }
+    }
+
+    /// Sets the count `name` (snake_case, e.g. `added`, `regions_new`) for the summary line.
+    func count(_ name: String, _ value: Int) {
+        locked {
+            if let i = storedCounts.firstIndex(where: { $0.0 == name }) { storedCounts[i].1 = value } else { storedCounts.append((name, value)) }
+        }
+    }
+
+    var counts: [(String, Int)] { locked { storedCounts } }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
 }
 
 /// A swift-log handler writing one line per message to standard error.
@@ -47,19 +127,34 @@ struct StderrLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let level = event.level, message = event.message, metadata = event.metadata
-        let time = ISO8601DateFormatter().string(from: Date())
-        let text: String
         switch format {
         case .text:
-            text = "\(time) \(level.rawValue): \(message)\n"
+            let time = ISO8601DateFormatter().string(from: Date())
+            FileHandle.standardError.write(Data("\(time) \(event.level.rawValue): \(event.message)\n".utf8))
         case .json:
-            var fields: [(String, String)] = [("time", time), ("level", level.rawValue), ("message", "\(message)")]
-            for (k, v) in (metadata ?? [:]).sorted(by: { $0.key < $1.key }) { fields.append((k, "\(v)")) }
-            text = "{" + fields.map { "\(jsonString($0.0)):\(jsonString($0.1))" }.joined(separator: ",") + "}\n"
+            var all = metadata
+            for (k, v) in event.metadata ?? [:] { all[k] = v }
+            let name = all.removeValue(forKey: "event").map { "\($0)" } ?? "message"
+            let fields = all.sorted(by: { $0.key < $1.key }).map { ($0.key, Self.json($0.value)) }
+            Console.writeJSONLine(level: event.level.rawValue, event: name, message: "\(event.message)", fields: fields)
         }
-        FileHandle.standardError.write(Data(text.utf8))
     }
 
-    private func jsonString(_ s: String) -> String { JSONValue.string(s).serialized() }
+    /// Numbers and booleans logged as `.stringConvertible` stay numbers and booleans in JSON.
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case let .string(s): return .string(s)
+        case let .stringConvertible(c):
+            switch c {
+            case let b as Bool: return .bool(b)
+            case let i as Int: return .number(Double(i))
+            case let i as Int64: return .number(Double(i))
+            case let i as Int32: return .number(Double(i))
+            case let d as Double where d.isFinite: return .number(d)
+            default: return .string(c.description)
+            }
+        case let .array(a): return .array(a.map(json))
+        case let .dictionary(d): return .object(d.sorted(by: { $0.key < $1.key }).map { ($0.key, json($0.value)) })
+        }
+    }
 }

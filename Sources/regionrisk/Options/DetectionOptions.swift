@@ -7,7 +7,7 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: "Method: quiet-to-active (default) or ehsa (emerging hot spot analysis).")
     var method: FlagMethod = .quietToActive
 
-    @Option(name: .customLong("as-of"), help: "End of the recent window, YYYY-MM-DD (default: the latest event date).")
+    @Option(name: .customLong("as-of"), help: "End of the recent window: YYYY-MM-DD, today or yesterday (UTC) (default: the latest event date).")
     var asOf: String?
 
     @Option(name: .customLong("recent-days"), help: "Recent window, days.") var recentDays: Int = 30
@@ -23,7 +23,7 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: "Seed of the Monte Carlo replicates (same seed, same p-values).") var seed: UInt64 = 1
 
     func validate() throws {
-        if let asOf, CivilDate(parsing: asOf) == nil { throw ValidationError("--as-of \"\(asOf)\" is not a date like 2025-07-08") }
+        try DateOption.validate(asOf, option: "--as-of")
         try OptionLimits.check("--recent-days", recentDays, in: ParameterLimits.windowDays, unit: "days")
         try OptionLimits.check("--baseline-days", baselineDays, in: ParameterLimits.windowDays, unit: "days")
         try OptionLimits.check("--cell-km", cellKm, in: ParameterLimits.cellSizeKm, unit: "km")
@@ -36,7 +36,7 @@ struct DetectionOptions: ParsableArguments {
 
     var parameters: ChangeDetectionParameters {
         var p = ChangeDetectionParameters()
-        p.asOf = asOf.flatMap { CivilDate(parsing: $0) }
+        p.asOf = asOf.flatMap(DateOption.parse)
         p.recentDays = recentDays
         p.baselineDays = baselineDays
         p.cellSizeKm = cellKm
@@ -58,13 +58,7 @@ struct DetectionOptions: ParsableArguments {
 
     func run(_ analysis: AnalysisRun, incidents: [Incident], namer: RegionNamer, inputs: [JSONValue], log: Console) throws -> Outcome {
         let result = try ChangeDetector.run(analysis, incidents: incidents, parameters: parameters, namer: namer)
-        for note in result.notes { log.warning(note) }
-        log.info("as of \(result.asOf): \(result.eventsInRecentWindow) events in the last \(recentDays) days, \(result.eventsInBaselineWindow) in the \(baselineDays) before; \(result.episodesTested) episodes tested")
-        for r in result.regions where r.category != .persistent {
-            log.info("\(r.category.rawValue)\(r.significant ? " (significant)" : ""): \(r.summary)")
-        }
-        let counts = Dictionary(grouping: result.regions, by: \.category).mapValues(\.count)
-        log.info("regions: " + ChangeCategory.allCases.filter { $0 != .quiet }.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        DetectionLog.report(result, regionsOfInterest: { $0.category != .persistent }, log: log)
         return Outcome(result: result, geoJSON: FlaggedRegionExport.featureCollection(result, inputs: inputs))
     }
 }

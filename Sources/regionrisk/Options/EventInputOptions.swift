@@ -64,3 +64,28 @@ struct EventInputOptions: ParsableArguments {
                                       "rejected": .number(Double(result.rejected.count))]])
     }
 }
+
+extension EventInputOptions.Loaded {
+    /// Keeps the events inside `area` widened by `toleranceKm`, as `ingest` does (so a worldwide
+    /// file reports on the area alone and its as-of date comes from the area's own events).
+    /// Returns how many fell outside; each input's fingerprint records it as `outside_area`.
+    mutating func keepInside(_ area: AreaOfInterest, toleranceKm: Double = IngestCommand.defaultAreaToleranceKm, log: Console) throws -> Int {
+        let membership = try AreaMembership(area: area, toleranceKm: toleranceKm)
+        let before = incidents.count
+        incidents.removeAll { !membership.contains($0.location) }
+        let outside = before - incidents.count
+        fingerprints = fingerprints.map { input in
+            guard case var .object(members) = input else { return input }
+            members.append(("outside_area", .number(Double(outside))))
+            return .object(members)
+        }
+        Console.run.count("events_read", before)
+        Console.run.count("events_outside_area", outside)
+        if outside > 0 {
+            log.warning("\(outside) of \(before) events are outside the area \(area.name) (more than \(String(format: "%g", toleranceKm)) km beyond its outline) and were left out",
+                        event: "events_outside_area",
+                        ["count": .stringConvertible(outside), "events_read": .stringConvertible(before), "area": .string(area.name)])
+        }
+        return outside
+    }
+}

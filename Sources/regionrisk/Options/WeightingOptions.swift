@@ -16,7 +16,7 @@ struct WeightingOptions: ParsableArguments {
     @Option(name: .customLong("half-life-days"), help: "Exponential time decay: an event this many days before --as-of weighs half.")
     var halfLifeDays: Double?
 
-    @Option(name: .customLong("as-of"), help: "Reference date YYYY-MM-DD: later events are left out; the decay counts from it.")
+    @Option(name: .customLong("as-of"), help: "Reference date (YYYY-MM-DD, today or yesterday, UTC): later events are left out; the decay counts from it.")
     var asOf: String?
 
     @Flag(name: .customLong("exclude-region-only"), help: "Leave out events located only to a region (ACLED geo_precision 3, UCDP where_prec ≥ 4).")
@@ -27,7 +27,7 @@ struct WeightingOptions: ParsableArguments {
             try OptionLimits.check("--half-life-days", halfLifeDays, in: ParameterLimits.halfLifeDays, unit: "days")
             if asOf == nil { throw ValidationError("--half-life-days needs --as-of DATE (the day the decay counts from)") }
         }
-        if let asOf, CivilDate(parsing: asOf) == nil { throw ValidationError("--as-of \"\(asOf)\" is not a date like 2025-07-08") }
+        try DateOption.validate(asOf, option: "--as-of")
     }
 
     func eventWeighting(defaultAsOf: CivilDate? = nil) throws -> EventWeighting {
@@ -37,7 +37,7 @@ struct WeightingOptions: ParsableArguments {
         case .fatalities: source = .fatalities(weightTransform)
         case .column: source = .column(weightTransform)
         }
-        let date = asOf.flatMap { CivilDate(parsing: $0) } ?? defaultAsOf
+        let date = asOf.flatMap(DateOption.parse) ?? defaultAsOf
         if halfLifeDays != nil, date == nil { throw ValidationError("--half-life-days needs --as-of") }
         return EventWeighting(source: source, halfLifeDays: halfLifeDays, asOf: date, excludeRegionOnlyLocations: excludeRegionOnly)
     }

@@ -37,4 +37,26 @@ final class CivilDateParsingTests: XCTestCase {
             XCTAssertEqual(CivilDate(parsing: long), d)
         }
     }
+
+    /// `today`/`yesterday` read against the clock given, across month, year and leap-day edges;
+    /// in files (no clock) they stay unrecognized.
+    func testTodayAndYesterdayFollowTheGivenDay() {
+        let cases: [(String, (Int, Int, Int), (Int, Int, Int))] = [
+            ("today", (2025, 7, 8), (2025, 7, 8)), ("yesterday", (2025, 7, 8), (2025, 7, 7)),
+            ("Yesterday", (2025, 1, 1), (2024, 12, 31)), (" YESTERDAY ", (2024, 3, 1), (2024, 2, 29)),
+            ("yesterday", (2100, 3, 1), (2100, 2, 28)), ("2025-06-30", (2025, 7, 8), (2025, 6, 30)),
+        ]
+        for (text, today, expected) in cases {
+            let t = CivilDate(year: today.0, month: today.1, day: today.2)!
+            XCTAssertEqual(CivilDate(parsing: text, today: t), CivilDate(year: expected.0, month: expected.1, day: expected.2), text)
+        }
+        XCTAssertNil(CivilDate(parsing: "tomorrow", today: CivilDate(year: 2025, month: 7, day: 8)!))
+        XCTAssertNil(CivilDate(parsing: "yesterday"))
+        // The real clock: today is the UTC day of now (checked against Foundation's UTC calendar).
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        let now = CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+        XCTAssertTrue([now, now.adding(days: 1)].contains(CivilDate(parsing: "today", today: .today)!))
+    }
 }
