@@ -44,7 +44,7 @@ src="$root/Sources"
 mapfile -t base < <(find "$src/RegionRiskBase" -name '*.swift' | sort)
 mapfile -t geojson < <(find "$src/RegionRiskGeoJSON" -name '*.swift' ! -name 'Geometry+GeoJSON.swift' | sort)
 mapfile -t data < <(find "$src/RegionRiskData/Events" "$src/RegionRiskData/Gazetteer" -name '*.swift' | sort)
-harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift)
+harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift "$root"/Tests/Fuzz/support/FuzzGazetteer.swift)
 for t in "${targets[@]}"; do harnesses+=("$root/Tests/Fuzz/$t/${harness[$t]}.swift"); done
 binary="$bin/regionrisk-fuzz"
 newest=$(ls -t "${base[@]}" "${geojson[@]}" "${data[@]}" "${harnesses[@]}" "$root"/Tests/Fuzz/support/EmbeddedGeodata.swift "$0" | head -1)
