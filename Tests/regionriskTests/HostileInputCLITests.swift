@@ -25,6 +25,7 @@ final class HostileInputCLITests: XCTestCase {
     func testOptionsOutsideTheirDocumentedRangeAreUsageErrors() throws {
         let out = dir.appendingPathComponent("o.geojson").path
         let cases: [([String], String)] = [
+            (["density", "--cell-km", "0.0001"], "--cell-km"),
             (["density", "--cell-km", "5e-7"], "--cell-km"),
             (["density", "--cell-km", "1e-300"], "--cell-km"),
             (["density", "--bandwidth-km", "1e20"], "--bandwidth-km"),
@@ -238,6 +239,49 @@ final class HostileInputCLITests: XCTestCase {
             .write(to: past, atomically: true, encoding: .utf8)
         try assertRefused(["density", "--area", past.path, "--events", events.path, "--out", dir.appendingPathComponent("d.geojson").path],
                           status: 1, mentioning: "outside lon −180…180")
+    }
+
+    /// A 50 MB header line (and a 2 MB field) is refused at 1 MiB with a short message, not
+    /// read whole and echoed; duplicate header names are refused naming the columns; JSON nested
+    /// deeper than 512 levels is refused.
+    func testHugeHeadersDuplicateColumnsAndDeepJSONAreRefusedBriefly() throws {
+        let out = dir.appendingPathComponent("o.geojson").path
+        let header = dir.appendingPathComponent("header.csv")
+        var big = Data(repeating: UInt8(ascii: "a"), count: 50 << 20)
+        big.append(contentsOf: Array(",latitude,longitude\n2025-01-01,14.35,-3.60\n".utf8))
+        try big.write(to: header)
+        let r = try runCLI(["density", "--events", header.path, "--out", out])
+        XCTAssertEqual(r.status, 1, String(r.stderr.prefix(600)))
+        XCTAssertTrue(r.stderr.contains("longer than 1 MiB"), String(r.stderr.prefix(600)))
+        XCTAssertLessThan(r.stderr.utf8.count, 4_000, "the message echoes the header")
+        let field = dir.appendingPathComponent("field.csv")
+        try ("event_date,latitude,longitude,notes\n2025-01-01,14.35,-3.60,\"" + String(repeating: "x", count: 2 << 20) + "\"\n")
+            .write(to: field, atomically: true, encoding: .utf8)
+        try assertRefused(["density", "--events", field.path, "--out", out], status: 1, mentioning: "longer than 1 MiB")
+        let duplicate = dir.appendingPathComponent("duplicate.csv")
+        try "event_date,latitude,longitude,latitude\n2025-01-01,14.35,-3.60,15.0\n".write(to: duplicate, atomically: true, encoding: .utf8)
+        try assertRefused(["density", "--events", duplicate.path, "--out", out], status: 1,
+                          mentioning: "has 2 columns named \"latitude\" (columns 2, 4)")
+        let deep = dir.appendingPathComponent("deep.geojson")
+        try (String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000))
+            .write(to: deep, atomically: true, encoding: .utf8)
+        try assertRefused(["density", "--events", deep.path, "--out", out], status: 1, mentioning: "nesting too deep")
+    }
+
+    /// One bad row among 200,000 is rejected alone (the issue measured 1M rows on a release
+    /// build; a debug build reads 200k in a few seconds).
+    func testOneBadRowInALargeFileRejectsOnlyThatRow() throws {
+        let csv = dir.appendingPathComponent("large.csv")
+        var text = "event_id,event_date,latitude,longitude\n"
+        text.reserveCapacity(200_000 * 40)
+        for i in 0..<200_000 {
+            text += i == 123_456 ? "e\(i),2025-01-01,not-a-latitude,-3.60\n" : "e\(i),2025-01-01,\(14 + Double(i % 1000) / 1000),-3.60\n"
+        }
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        let r = try runCLI(["density", "--events", csv.path, "--out", dir.appendingPathComponent("o.geojson").path])
+        XCTAssertEqual(r.status, 0, String(r.stderr.suffix(600)))
+        XCTAssertTrue(r.stderr.contains("read 199999 incidents"), String(r.stderr.suffix(600)))
+        XCTAssertTrue(r.stderr.contains("large.csv:123458"), String(r.stderr.suffix(600)))
     }
 
     func testADirectoryGivenAsTheEventsFile() throws {
