@@ -15,8 +15,8 @@ targets=(csv geojson row geocoder date)
 declare -A describe=(
   [csv]="CSV reader (CSVReader): records, numbers, dates, write-back round trip"
   [geojson]="JSON parser + GeoJSON model + GeoJSON incident reader, serialise round trip"
-  [row]="incident file reader end to end: format detection, column map, row interpreter, geocoding"
-  [geocoder]="name normaliser, reported-name readings, geocoder, mentions in free text"
+  [row]="incident file reader end to end: format detection, column map, row interpreter, geocoding (400 places)"
+  [geocoder]="name normaliser, reported-name readings, geocoder, mentions in free text (400 places)"
   [date]="date parser: byte and String parsers agree, YYYY-MM-DD round trip"
 )
 declare -A harness=([csv]=CSVFuzz [geojson]=GeoJSONFuzz [row]=RowFuzz [geocoder]=GeocoderFuzz [date]=DateFuzz)

@@ -53,7 +53,10 @@ final class HostileInputCLITests: XCTestCase {
         // Inside the documented ranges, but a 0.01 km grid over Mali would be 2.9e10 cells.
         try assertRefused(["density", "--cell-km", "0.01", "--out", out], status: 1, mentioning: "cells, more than the limit")
         try assertRefused(["flag", "--method", "ehsa", "--steps", "1000", "--cell-km", "1", "--out", out], status: 1,
-                          mentioning: "space-time cube")
+                          mentioning: "GB of working memory, more than the limit of 67108864 cells × steps")
+        // Inside the memory budget, but a 10,000 km neighbourhood sums ~1,600 rows per cell × step.
+        try assertRefused(["flag", "--method", "ehsa", "--steps", "20", "--cell-km", "1", "--bandwidth-km", "10000", "--out", out], status: 1,
+                          mentioning: "operations, more than the limit of 10000000000 operations")
     }
 
     func testOutOfRangeFatalitiesAreRejectedPerRowAndTheRestIsUsed() throws {

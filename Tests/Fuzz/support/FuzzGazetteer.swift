@@ -5,9 +5,9 @@ import RegionRiskGeodata
 
 /// The gazetteer the geocoder and row targets resolve names against: a fixed 400 of the embedded
 /// Mali gazetteer's places (the most populous first, then by id), built once in
-/// LLVMFuzzerInitialize. Matching against 18k places made each execution ~100 times slower;
-/// the code paths (exact, alternate, normalised, fuzzy, namesakes across regions, hints) are
-/// the same on 400.
+/// LLVMFuzzerInitialize, so that an execution's cost is the code under test rather than
+/// candidate lists from 18k places; the code paths (exact, alternate, normalised and fuzzy
+/// matches, namesakes, hints) are the same on 400.
 enum FuzzGazetteer {
     static let placeCount = 400
 
