@@ -15,8 +15,8 @@ targets=(csv geojson row geocoder date)
 declare -A describe=(
   [csv]="CSV reader (CSVReader): records, numbers, dates, write-back round trip"
   [geojson]="JSON parser + GeoJSON model + GeoJSON incident reader, serialise round trip"
-  [row]="incident file reader end to end: format detection, column map, row interpreter, geocoding"
-  [geocoder]="name normaliser, reported-name readings, geocoder, mentions in free text"
+  [row]="incident file reader end to end: format detection, column map, row interpreter, geocoding (400 places)"
+  [geocoder]="name normaliser, reported-name readings, geocoder, mentions in free text (400 places)"
   [date]="date parser: byte and String parsers agree, YYYY-MM-DD round trip"
 )
 declare -A harness=([csv]=CSVFuzz [geojson]=GeoJSONFuzz [row]=RowFuzz [geocoder]=GeocoderFuzz [date]=DateFuzz)
@@ -44,7 +44,7 @@ src="$root/Sources"
 mapfile -t base < <(find "$src/RegionRiskBase" -name '*.swift' | sort)
 mapfile -t geojson < <(find "$src/RegionRiskGeoJSON" -name '*.swift' ! -name 'Geometry+GeoJSON.swift' | sort)
 mapfile -t data < <(find "$src/RegionRiskData/Events" "$src/RegionRiskData/Gazetteer" -name '*.swift' | sort)
-harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift)
+harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift "$root"/Tests/Fuzz/support/FuzzGazetteer.swift)
 for t in "${targets[@]}"; do harnesses+=("$root/Tests/Fuzz/$t/${harness[$t]}.swift"); done
 binary="$bin/regionrisk-fuzz"
 newest=$(ls -t "${base[@]}" "${geojson[@]}" "${data[@]}" "${harnesses[@]}" "$root"/Tests/Fuzz/support/EmbeddedGeodata.swift "$0" | head -1)

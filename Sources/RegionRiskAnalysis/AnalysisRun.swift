@@ -92,7 +92,9 @@ extension AreaOfInterest {
     /// Where a CRS is checked: the bounding box's corners, edge midpoints and centre.
     var checkPoints: [LonLat] {
         guard let b = boundary.boundingBox else { return [boundingBoxCentre] }
-        let lons = [b.west, (b.west + b.east) / 2, b.east], lats = [b.south, (b.south + b.north) / 2, b.north]
+        // Round the circle: an area across 180° is checked on its own side of the Earth.
+        let e = longitudeExtent
+        let lons = [e.west, (e.west + e.east) / 2, e.east], lats = [b.south, (b.south + b.north) / 2, b.north]
         return lons.flatMap { lon in lats.map { LonLat(lon: lon, lat: $0) } }
     }
 }

@@ -15,6 +15,9 @@ public enum IncidentStores {
         return (try? PostgresLocation(url: location, environment: [:]).displayName) ?? PostgresLocation.redacted(location)
     }
 
+    /// True when `location` names a PostgreSQL database (`postgresql://…`, `postgres://…`).
+    public static func isPostgreSQL(_ location: String) -> Bool { PostgresLocation.isPostgresURL(location) }
+
     /// Opens the store at `location`. `create` makes a missing SQLite file (a PostgreSQL
     /// database must exist; its schema is created unless `readOnly`).
     public static func open(

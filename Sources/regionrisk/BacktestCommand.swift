@@ -69,7 +69,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        let loaded = try input.loadIncidents(log: log)
+        let loaded = try input.loadIncidents(log: log, needsDates: true)
         let dates = loaded.incidents.compactMap(\.date)
         guard let first = dates.min(), let last = dates.max() else { throw ForecastError.tooFewEvents(0) }
         let start = from.flatMap { CivilDate(parsing: $0) } ?? first.adding(days: 180)

@@ -72,7 +72,10 @@ struct FlagCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         let log = Console.standard
-        let loaded = try input.loadIncidents(log: log)
+        let loaded = try input.loadIncidents(log: log, needsDates: true)
+        if let warning = ParameterLimits.narrowBandwidthWarning("--bandwidth-km", bandwidthKm: detection.bandwidthKm, cellSizeKm: detection.cellKm) {
+            log.warning(warning)
+        }
         let run = try area.analysisRun(log: log)
         let aoi = run.area
         let output: GeoJSONFeatureCollection

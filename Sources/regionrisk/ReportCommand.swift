@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RegionRisk
+import RegionRiskPostgres
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,7 +77,11 @@ struct ReportCommand: ParsableCommand {
         defer { folder.unlock() }
         for repair in folder.recover().repairs { log.warning(repair) }
 
-        var loaded = try input.loadIncidents(log: log)
+        var loaded = try input.loadIncidents(log: log, needsDates: true)
+        for (what, bandwidth, cell) in [("--bandwidth-km", detection.bandwidthKm, detection.cellKm),
+                                        ("--density-bandwidth-km", densityBandwidthKm, densityCellKm)] {
+            if let warning = ParameterLimits.narrowBandwidthWarning(what, bandwidthKm: bandwidth, cellSizeKm: cell) { log.warning(warning) }
+        }
         let run = try area.analysisRun(log: log)
         let aoi = run.area
         let outside = try loaded.keepInside(aoi, log: log)
@@ -93,7 +98,9 @@ struct ReportCommand: ParsableCommand {
         if forecast { request.forecastHorizonDays = horizonDays }
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1 && !logging.quiet && logging.logFormat == .text, total: RiskReport.stageCount(for: request))
         // Runs on a store are remembered in it; otherwise beside the reports.
-        let history = try input.historyStore()
+        let history: RunHistoryStore? = try input.db.map {
+            IncidentStores.isPostgreSQL($0) ? try IncidentStores.open($0, create: false) : try Self.historyStore($0, log: log)
+        }
         let outcome: RiskReportOutcome
         var historyFailure: RiskReportHistoryError?
         do { outcome = try RiskReport.run(request, folder: folder, history: history) { progress.step($0) } } catch let e as RiskReportHistoryError {
@@ -126,6 +133,42 @@ struct ReportCommand: ParsableCommand {
             throw CommandFailure.failed(historyFailure.localizedDescription, status: Self.historyNotRecordedExitCode)
         }
         if !outcome.newSincePreviousRun.isEmpty { throw CommandFailure.result(Self.newRegionsExitCode) }
+    }
+}
+
+extension ReportCommand {
+    /// The store's run history, opened for writing; a store that can be read but not written (a
+    /// read-only medium) still gives the previous runs, and the report is published and exits 4.
+    static func historyStore(_ db: String, log: Console) throws -> RunHistoryStore {
+        do { return try IncidentStore(path: db, create: false) } catch let writeError {
+            guard let store = try? IncidentStore(path: db, create: false, readOnly: true) else { throw writeError }
+            let reason = unwritableReason(db) ?? writeError.localizedDescription
+            log.warning("the store \(db) cannot be written (\(reason)); the report will be published, but this run cannot be recorded in its history")
+            return UnwritableRunHistory(store: store, reason: reason)
+        }
+    }
+
+    /// Why `path` cannot be written, when the system says: a read-only file system, or no
+    /// write permission; nil otherwise.
+    static func unwritableReason(_ path: String) -> String? {
+        var fs = statvfs()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if statvfs(folder, &fs) == 0, fs.f_flag & UInt(ST_RDONLY) != 0 { return "its file system is mounted read-only" }
+        if access(path, W_OK) != 0 || access(folder, W_OK) != 0 { return "no permission to write it or its folder" }
+        return nil
+    }
+}
+
+/// A store's run history that can be read but not written: recording the run throws, so the
+/// report ends with exit 4 ("published, but the run history could not be written").
+struct UnwritableRunHistory: RunHistoryStore {
+    let store: IncidentStore
+    let reason: String
+
+    func loadHistory() throws -> RunHistory { try store.loadHistory() }
+
+    func appendHistory(_ entry: RunHistory.Entry) throws {
+        throw IncidentStoreError(path: store.path, reason: "cannot be written: \(reason)")
     }
 }
 

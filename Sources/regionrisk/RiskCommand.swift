@@ -64,7 +64,7 @@ struct RiskCommand: ParsableCommand {
         logging.bootstrap()
         let log = Console.standard
         let started = Date()
-        let loaded = try input.loadIncidents(log: log)
+        let loaded = try input.loadIncidents(log: log, needsDates: true)
         guard let date = asOf.flatMap(DateOption.parse) ?? loaded.incidents.compactMap(\.date).max() else {
             throw ForecastError.tooFewEvents(0)
         }

@@ -14,7 +14,7 @@ extension DensityParameters {
     /// A warning when the bandwidth is so small against the cells that most events reach no cell
     /// centre (a compact kernel narrower than half a cell), else nil.
     package var narrowBandwidthWarning: String? {
-        guard kernel != .gaussian, bandwidthKm < cellSizeKm / 2 else { return nil }
-        return "the bandwidth (\(bandwidthKm) km) is under half the cell size (\(cellSizeKm) km): most events reach no cell centre and the density is mostly zero; use a bandwidth of at least a few cells"
+        guard kernel != .gaussian else { return nil }
+        return ParameterLimits.narrowBandwidthWarning("the bandwidth", bandwidthKm: bandwidthKm, cellSizeKm: cellSizeKm)
     }
 }

@@ -89,7 +89,7 @@ public enum EmergingHotSpotRegions {
         let firstDay = asOf.adding(days: -(p.steps * p.stepDays - 1))
         let grid = try analysisRun.grid(cellSizeKm: p.cellSizeKm)
         let cellCount = grid.spec.cellCount
-        try p.checkCube(gridCells: cellCount)
+        try p.checkCube(columns: grid.spec.columns, rows: grid.spec.rows)
         var counts = [Double](repeating: 0, count: p.steps * cellCount)
         var excluded = 0, inCube = 0
         let inWindow = dated.filter { $0.date! >= firstDay && $0.date! <= asOf }

@@ -32,6 +32,9 @@ package enum ParameterLimits {
     package static let maximumGridCells = 200_000_000
     /// Cells × time steps in one space-time cube.
     package static let maximumCubeCells = 100_000_000
+    /// Operations (additions of neighbourhood sums) in one space-time cube analysis: about ten
+    /// seconds of one core.
+    package static let maximumCubeOperations = 10_000_000_000
     /// Bytes of working arrays one computation may allocate (4 GiB).
     package static let maximumWorkingBytes = 4 << 30
 
@@ -47,6 +50,13 @@ package enum ParameterLimits {
         guard range.contains(value) else {
             throw ParameterLimitError.outOfRange(name: name, value: "\(value)", range: "\(range.lowerBound) to \(range.upperBound)", unit: unit)
         }
+    }
+
+    /// A warning when a bandwidth (`what`, e.g. "--bandwidth-km") is under half the cell size:
+    /// most events then reach no cell centre and the result is mostly zero or empty; else nil.
+    package static func narrowBandwidthWarning(_ what: String, bandwidthKm: Double, cellSizeKm: Double) -> String? {
+        guard bandwidthKm < cellSizeKm / 2 else { return nil }
+        return "\(what) (\(text(bandwidthKm)) km) is under half the cell size (\(text(cellSizeKm)) km): most events reach no cell centre and the result is mostly zero or empty; use a bandwidth of at least a few cells"
     }
 
     /// The product of `factors` if it is at most `budget`, else `nil` (also on overflow).

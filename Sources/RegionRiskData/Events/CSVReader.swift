@@ -40,11 +40,15 @@ package final class CSVReader {
             throw CSVError(file: url.path, line: nil, reason: "cannot open: \(reason)")
         }
         var st = stat()
-        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        let statted = fstat(fd, &st) == 0
+        if statted, (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
             throw CSVError(file: url.path, line: nil, reason: "is a folder, not a file")
         }
-        self.chunkSize = max(chunkSize, 16)
+        // A small regular file needs no 1 MiB chunk (and buffers three times that): reading
+        // the many small files of tests and fuzzing allocates only what they hold.
+        let wholeFile = statted && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) + 1 : chunkSize
+        self.chunkSize = max(min(chunkSize, wholeFile), 16)
         chunk = .allocate(capacity: self.chunkSize)
         bufCap = 2 * self.chunkSize + 64
         buf = .allocate(capacity: bufCap)

@@ -56,10 +56,20 @@ enum GeoJSONIncidents {
         }
         let idColumn = map[.id] ?? keys.count + 2
         map.index[IncidentField.id.rawValue] = idColumn
-        let interpreter = reader.interpreter(map: map, format: .geojson, url: url)
-        let lines = featureLines(data, count: features.count)
         let fileName = url.lastPathComponent
         var rows = RowDispatch(format: .geojson, fileName: fileName, expectedRows: features.count)
+        rows.info.dateColumn = map.name(.date)
+        if map[.date] == nil {
+            let looked = "looked for the properties \(IncidentFileReader.dateNamesLookedFor); the properties are \(IncidentFileReader.headerPreview(keys))"
+            if reader.requiresDateColumn {
+                throw IncidentFileError(
+                    file: url.path,
+                    reason: "no date property (\(looked)); name it with --date-col, or store the events undated with --allow-undated")
+            }
+            rows.info.notes.append("\(fileName): no date property (\(looked); name one with --date-col): events have no dates, so date windows will not include them")
+        }
+        let interpreter = reader.interpreter(map: map, format: .geojson, url: url)
+        let lines = featureLines(data, count: features.count)
 
         for (n, feature) in features.enumerated() {
             rows.info.rowsRead += 1

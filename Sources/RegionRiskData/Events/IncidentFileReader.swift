@@ -18,6 +18,9 @@ public struct IncidentReadResult: Sendable {
     public var duplicatesSkipped: Int
     /// Things the user should know that are not row errors (e.g. Latin-1 bytes read).
     public var notes: [String]
+    /// The date column's (or GeoJSON property's) name as the file spells it; nil when the file
+    /// has none.
+    public var dateColumn: String?
     /// SHA-256 of the file's bytes (lowercase hex), computed while reading it.
     public var sha256: String = ""
 }
@@ -30,6 +33,8 @@ public struct IncidentStreamInfo: Sendable, Equatable {
     public var rejected: Int
     public var duplicatesSkipped: Int
     public var notes: [String]
+    /// The date column's name as the file spells it; nil when the file has none.
+    public var dateColumn: String? = nil
 }
 
 /// Reads ACLED, UCDP GED, plain CSV and GeoJSON incident files, one validated row at a time.
@@ -53,7 +58,7 @@ public struct IncidentFileReader: Sendable {
     public var source: String?
     /// Dates after this are rejected; nil means tomorrow (UTC).
     public var latestDate: CivilDate?
-    /// A CSV file without a usable date column fails (`IncidentFileError`) instead of being read
+    /// A CSV file without a usable date column (a GeoJSON file without a date property) fails (`IncidentFileError`) instead of being read
     /// undated with a note: ingest sets it unless `--allow-undated`, so a renamed column cannot
     /// fill a store with events no date window will ever see.
     public var requiresDateColumn = false
@@ -69,6 +74,10 @@ public struct IncidentFileReader: Sendable {
         self.source = source
         self.latestDate = latestDate
     }
+
+    /// The date column names a plain CSV or GeoJSON file is searched for (ACLED and UCDP files
+    /// must have theirs), for messages.
+    public static var dateNamesLookedFor: String { (FormatProfile.of(.csv).names[.date] ?? []).joined(separator: ", ") }
 
     /// The first header names, for messages (never the whole of a huge header).
     static func headerPreview(_ header: [String]) -> String {
@@ -92,6 +101,7 @@ public struct IncidentFileReader: Sendable {
         result.rowsRead = info.rowsRead
         result.duplicatesSkipped = info.duplicatesSkipped
         result.notes = info.notes
+        result.dateColumn = info.dateColumn
         result.sha256 = hasher.finalizeHex()
         return result
     }
@@ -170,16 +180,17 @@ public struct IncidentFileReader: Sendable {
                 let map = try ColumnMap(header: header, format: format, columns: columns, file: url.path)
                 interpreter = self.interpreter(map: map, format: format, url: url)
                 headerCount = record.count
+                rows.info.dateColumn = map.name(.date)
                 if map[.latitude] == nil {
                     rows.info.notes.append("\(fileName): no latitude/longitude columns (looked for latitude, lat; longitude, lon, lng): every row is placed by its place name; name the coordinate columns with --lat-col and --lon-col if the file has them")
                 }
                 if map[.date] == nil, requiresDateColumn {
                     throw IncidentFileError(
                         file: url.path,
-                        reason: "no date column (looked for event_date, date; the header is \(Self.headerPreview(header))); name it with --date-col, or store the events undated with --allow-undated")
+                        reason: "no date column (looked for \(Self.dateNamesLookedFor); the header is \(Self.headerPreview(header))); name it with --date-col, or store the events undated with --allow-undated")
                 }
                 if map[.date] == nil {
-                    rows.info.notes.append("\(fileName): no date column (looked for event_date, date; name one with --date-col): events have no dates, so date windows will not include them")
+                    rows.info.notes.append("\(fileName): no date column (looked for \(Self.dateNamesLookedFor); name one with --date-col): events have no dates, so date windows will not include them")
                 }
                 return
             }

@@ -204,6 +204,16 @@ extension IncidentStore {
     /// was enforced at ingest) reads as unknown, so no total built from it overflows.
     static func validStoredFatalities(_ v: Double) -> Double? { ParameterLimits.fatalities.contains(v) ? v : nil }
 
+    /// How many stored events have fatalities outside `ParameterLimits.fatalities` (a store
+    /// written before the range was enforced, or edited by hand); queries read them as unknown.
+    public func countFatalitiesOutOfRange() throws -> Int {
+        let range = ParameterLimits.fatalities
+        return try read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM incident WHERE fatalities IS NOT NULL AND NOT (fatalities BETWEEN ? AND ?)",
+                             arguments: [range.lowerBound, range.upperBound]) ?? 0
+        }
+    }
+
     /// Reads `incidentColumns` (the first 15 of `selectedColumns`).
     static func incident(_ c: RawRow) -> Incident {
         Incident(

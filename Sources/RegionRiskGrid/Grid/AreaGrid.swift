@@ -15,6 +15,7 @@ public struct AreaGrid: Sendable {
 
     /// Builds the grid: projects the boundary, covers it with `cellSizeKm` cells (edges on multiples
     /// of the cell size), and masks it.
+    /// - Throws: `AreaError` when no cell centre lies inside the area.
     /// - Parameter crs: a PROJ string or authority code for an equal-area CRS in metres; default
     ///   `area.defaultCRS`.
     public static func make(area: AreaOfInterest, cellSizeKm: Double, crs: String? = nil) throws -> AreaGrid {
@@ -34,7 +35,12 @@ public struct AreaGrid: Sendable {
         else { throw AreaError("the area of interest \(area.name) has no vertices") }
         let spec = try GridSpec(crs: crs, covering: minX, minY, maxX, maxY, cellSizeMeters: cellSizeKm * 1000)
         let mask = PolygonMask.rasterize(rings: rings, grid: spec)
-        return AreaGrid(area: area, spec: spec, mask: mask, cellsInside: mask.reduce(0) { $0 + Int($1) })
+        let inside = mask.reduce(0) { $0 + Int($1) }
+        // No cell centre inside: every density, flag and forecast would be empty, not wrong-looking.
+        guard inside > 0 else {
+            throw AreaError("the area of interest \(area.name) holds no centre of a \(cellSizeKm) km cell (it is smaller than a cell, or its outline is degenerate in \(crs)): use smaller cells")
+        }
+        return AreaGrid(area: area, spec: spec, mask: mask, cellsInside: inside)
     }
 
     /// Projects (lon, lat) positions into the grid's CRS, metres.

@@ -45,14 +45,21 @@ public struct AreaOfInterest: Sendable {
         do {
             var parts: [Geometry] = []
             for p in polygons {
-                parts.append(try Geometry(geoJSON: .polygon(p)).repairedPolygonal())
+                // A polygon drawn across 180° is unwrapped, repaired, then cut at 180°.
+                if let unwrapped = unwrappedAcrossAntimeridian(p) {
+                    parts.append(try cutAtAntimeridian(try Geometry(geoJSON: .polygon(unwrapped)).repairedPolygonal()))
+                } else {
+                    parts.append(try Geometry(geoJSON: .polygon(p)).repairedPolygonal())
+                }
             }
             let merged = parts.count == 1 ? parts[0] : try Geometry.unaryUnion(parts)
             let boundary = try merged.polygonalParts().geoJSON()
             let first = collection.features.first?.properties
             let featureName = areaNameFields.lazy.compactMap { first?[$0]?.stringValue }.first
-            return AreaOfInterest(name: name ?? featureName ?? url.deletingPathExtension().lastPathComponent,
-                                  boundary: boundary, source: url.path)
+            let area = AreaOfInterest(name: name ?? featureName ?? url.deletingPathExtension().lastPathComponent,
+                                      boundary: boundary, source: url.path)
+            try area.checkExtent(file: url.path)
+            return area
         } catch let e as GEOSError {
             throw AreaError("\(url.path): \(e.message)")
         }
@@ -61,10 +68,14 @@ public struct AreaOfInterest: Sendable {
     /// Fields that name an area, in order of preference (GeoJSON habit, GADM, OCHA COD-AB, geoBoundaries).
     static let areaNameFields = ["name", "NAME", "NAME_0", "admin0Name", "ADM0_EN", "ADM0_FR", "shapeName"]
 
-    /// Centre of the boundary's bounding box: the natural centre for an azimuthal projection.
+    /// Centre of the boundary's bounding box, its longitude measured round the circle (an area
+    /// across the antimeridian is centred near 180°, not 0°): the natural centre for an
+    /// azimuthal projection.
     public var boundingBoxCentre: LonLat {
         let b = boundary.boundingBox ?? (0, 0, 0, 0)
-        return LonLat(lon: (b.west + b.east) / 2, lat: (b.south + b.north) / 2)
+        let e = longitudeExtent
+        let lon = (e.west + e.east) / 2
+        return LonLat(lon: lon > 180 ? lon - 360 : lon, lat: (b.south + b.north) / 2)
     }
 
     /// Lambert azimuthal equal-area centred on the area: areas are exact, and distances are off

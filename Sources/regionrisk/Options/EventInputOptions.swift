@@ -39,11 +39,20 @@ struct EventInputOptions: ParsableArguments {
         try db.map { try IncidentStores.open($0, create: false) }
     }
 
-    func loadIncidents(log: Console) throws -> Loaded {
+    /// The incidents; with `needsDates` (detection, forecasts) a source none of whose incidents
+    /// has a date fails here, with a message naming the file and its date column.
+    func loadIncidents(log: Console, needsDates: Bool = false) throws -> Loaded {
         if let db {
             let store = try IncidentStores.open(db, create: false, readOnly: true)
             let incidents = try store.query(IncidentQuery())
             log.info("read \(incidents.count) incidents from the store \(store.displayName)")
+            let badFatalities = try (store as? IncidentStore)?.countFatalitiesOutOfRange() ?? 0
+            if badFatalities > 0 {
+                log.warning("the store \(store.displayName) holds \(badFatalities) event\(badFatalities == 1 ? "" : "s") whose fatalities lie outside \(Int(ParameterLimits.fatalities.lowerBound)) … \(Int(ParameterLimits.fatalities.upperBound)) (written by an older RegionRisk, or edited by hand): read as unknown; ingest the source file again to correct them")
+            }
+            if needsDates, !incidents.contains(where: { $0.date != nil }) {
+                throw CommandFailure.failed("the store \(store.displayName) has no dated events (\(incidents.count) events, none with a date): ingest a file with a date column", status: ExitStatus.failure)
+            }
             return Loaded(incidents: incidents,
                           fingerprints: [["store": .string(store.displayName), "events": .number(Double(incidents.count))]])
         }
@@ -56,7 +65,19 @@ struct EventInputOptions: ParsableArguments {
             log.warning("… \(result.rejected.count - 20) more rejected rows\(rejects == nil ? " (list them all with --rejects FILE)" : "")")
         }
         if let rejects { try RejectsFile.write(result.rejected, to: URL(fileURLWithPath: rejects)) }
+        for note in result.notes { log.warning(note) }
         log.info("read \(result.incidents.count) incidents from \(url.path) (\(result.format.rawValue)); \(result.rejected.count) rows rejected")
+        if needsDates, !result.incidents.contains(where: { $0.date != nil }) {
+            let why: String
+            if let column = result.dateColumn {
+                why = result.incidents.isEmpty
+                    ? "none of its \(result.rowsRead) rows was read (\(result.rejected.count) rejected; its date \(result.format == .geojson ? "property" : "column") is \"\(column)\")"
+                    : "its date \(result.format == .geojson ? "property" : "column") \"\(column)\" is empty in all \(result.incidents.count) events read"
+            } else {
+                why = "it has no date \(result.format == .geojson ? "property" : "column") (looked for \(IncidentFileReader.dateNamesLookedFor)); name it with --date-col"
+            }
+            throw CommandFailure.failed("\(url.path) has no dated events: \(why)", status: ExitStatus.failure)
+        }
         let name = events ?? "embedded:samples/incidents-2024-2025.csv"
         return Loaded(incidents: result.incidents,
                       fingerprints: [["file": .string(name), "sha256": .string(result.sha256),

@@ -4,14 +4,12 @@ import RegionRiskGeoJSON
 @testable import RegionRiskData
 
 /// The incident file reader end to end on any bytes (format detection, the header's column
-/// map, each row's interpretation, geocoding place names against the embedded gazetteer).
+/// map, each row's interpretation, geocoding place names against `FuzzGazetteer.small`).
 /// Every accepted incident must satisfy the documented invariants.
-let rowGazetteer = try? Gazetteer.embeddedMali()
-
 
 func rowFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let url = FuzzInput.file(data, size)
-    var reader = IncidentFileReader(resolver: rowGazetteer)
+    var reader = IncidentFileReader(resolver: FuzzGazetteer.small)
     reader.requiresDateColumn = size % 2 == 0
     guard let result = try? reader.read(url) else { return 0 }
     for i in result.incidents {

@@ -13,6 +13,16 @@ let fuzzTarget: (UnsafePointer<UInt8>, Int) -> CInt = {
     }
 }()
 
+/// Everything built once per process (the target's gazetteer, the scratch file's path) is built
+/// here, before libFuzzer starts timing executions.
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+    _ = fuzzTarget
+    _ = FuzzInput.url
+    if ["row", "geocoder"].contains(ProcessInfo.processInfo.environment["REGIONRISK_FUZZ_TARGET"]) { _ = FuzzGazetteer.small }
+    return 0
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fuzzTarget(data, size)

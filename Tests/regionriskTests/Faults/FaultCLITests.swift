@@ -179,6 +179,14 @@ final class FaultCLITests: XCTestCase {
         XCTAssertEqual(density.status, 0, density.stderr)
         let ingest = try runCLI(["ingest", small.path, "--db", db.path])
         XCTAssertEqual(ingest.status, 1, ingest.stderr)
+        // A report on the read-only store publishes (into a writable folder) and exits 4,
+        // saying the history could not be written.
+        let reportsOut = dir.appendingPathComponent("ro-reports")
+        let report = try runCLI(["report", "--db", db.path, "--out", reportsOut.path, "--as-of", "2025-07-08"])
+        XCTAssertEqual(report.status, 4, report.stderr)
+        XCTAssertTrue(report.stderr.contains("the run history could not be written"), report.stderr)
+        XCTAssertTrue(report.stderr.contains(db.path), report.stderr)
+        XCTAssertTrue(isComplete(reportsOut.appendingPathComponent("latest")), "the report was not published")
     }
 }
 
