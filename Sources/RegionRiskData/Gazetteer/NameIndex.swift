@@ -205,6 +205,30 @@ struct NameIndex: Sendable {
         return merged
     }
 
+    /// This index with each posting's place renumbered by `map` (old place index → new one) and
+    /// the postings of places mapped to nil dropped; nil when that would leave a key without
+    /// postings (the keys, hash table and trigram lists are kept as they are, so every key must
+    /// still name a place). Lets a large index take in a small one without re-folding its names.
+    func remappingPlaces(_ map: [UInt32?]) -> NameIndex? {
+        var out = self
+        out.postings = []
+        out.postingInfo = []
+        out.postingOffsets = [0]
+        out.postings.reserveCapacity(postings.count)
+        out.postingInfo.reserveCapacity(postings.count)
+        out.postingOffsets.reserveCapacity(postingOffsets.count)
+        for k in 0..<keyCount {
+            for i in Int(postingOffsets[k])..<Int(postingOffsets[k + 1]) {
+                guard let p = map[Int(postings[i])] else { continue }
+                out.postings.append(p)
+                out.postingInfo.append(postingInfo[i])
+            }
+            guard out.postings.count > Int(out.postingOffsets[k]) else { return nil }
+            out.postingOffsets.append(UInt32(out.postings.count))
+        }
+        return out
+    }
+
     // MARK: Access
 
     func key(_ k: Int) -> ArraySlice<UInt8> { keyBytes[Int(keyOffsets[k])..<Int(keyOffsets[k + 1])] }

@@ -90,6 +90,24 @@ final class GazetteerQualityTests: XCTestCase {
         XCTAssertEqual(Set(mentions.map(\.text)).subtracting(allowed), [])
     }
 
+    /// Importing the dump loses nothing the embedded gazetteer knows of a place: every embedded
+    /// place comes back from the dump with the same feature class and code, the same derived
+    /// region and cercle, and every name it had (by folded key). So the dump can only add.
+    func testTheImportedDumpKeepsWhatTheEmbeddedPlacesCarry() throws {
+        let dump = try SharedDumpGazetteer.dump()
+        var compared = 0
+        for e in try Gazetteer.embeddedMali().places {
+            let d = try XCTUnwrap(dump.place(geonameID: e.geonameID), "\(e.geonameID) \(e.name) missing from the dump")
+            XCTAssertEqual([d.featureClass, d.featureCode, d.admin1Code, d.admin2Name ?? "-"],
+                           [e.featureClass, e.featureCode, e.admin1Code, e.admin2Name ?? "-"], "\(e.geonameID) \(e.name)")
+            let keys = Set(([d.name, d.asciiName] + d.alternateNames).map(PlaceNameNormalizer.fullKey))
+            let missing = Set(([e.name, e.asciiName] + e.alternateNames).map(PlaceNameNormalizer.fullKey)).subtracting(keys)
+            XCTAssertEqual(missing, [], "\(e.geonameID) \(e.name)")
+            compared += 1
+        }
+        XCTAssertEqual(compared, 18146)
+    }
+
     /// The cache a user's second run reads gives the same gazetteer as parsing the dump.
     func testCacheRoundTripOnTheFullDump() throws {
         let dump = try SharedData.url("geodata/mali/geonames-ML.txt")
