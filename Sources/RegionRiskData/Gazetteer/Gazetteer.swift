@@ -83,10 +83,8 @@ public final class Gazetteer: Sendable {
                 map[i] = next
                 next += 1
             }
-            if let renumbered = index.remappingPlaces(map) {
-                return Gazetteer(places: other.places + leftovers, index: renumbered.appending(other.index, placeOffset: 0),
-                                 cacheStatus: .notUsed)
-            }
+            return Gazetteer(places: other.places + leftovers,
+                             index: index.remappingPlaces(map).appending(other.index, placeOffset: 0), cacheStatus: .notUsed)
         }
         let index = other.index.appending(NameIndex(places: leftovers), placeOffset: other.places.count)
         return Gazetteer(places: other.places + leftovers, index: index, cacheStatus: .notUsed)
