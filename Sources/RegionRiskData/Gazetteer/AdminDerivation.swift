@@ -11,7 +11,8 @@ import RegionRiskBase
 /// - from the nearest embedded place within `maximumNeighbourKm`, when the dump's own code is
 ///   unknown or disagrees with that neighbour's (a nearest-neighbour guess: near a boundary it
 ///   can pick the wrong side).
-/// Places of other countries, and places farther from every embedded one, keep their codes.
+/// Places of other countries, and places farther from every embedded one, keep their codes,
+/// except "00" (unknown), which becomes an empty code as in the embedded gazetteer.
 enum AdminDerivation {
     /// How far the nearest embedded place may be for its region and cercle to be borrowed, km.
     static let maximumNeighbourKm = 10.0
@@ -51,7 +52,17 @@ enum AdminDerivation {
                 }
                 if let best { source = withAdmin[best.index] }
             }
-            guard let s = source else { continue }
+            guard let s = source else {
+                // Nothing to borrow from (a point outside every region): "00" is GeoNames'
+                // "unknown", which a region hint must not count against the place — unknown, as
+                // the embedded gazetteer has it.
+                if p.admin1Code == "00" {
+                    out[i].sourceAdmin1Code = "00"
+                    out[i].admin1Code = ""
+                    out[i].admin1Name = nil
+                }
+                continue
+            }
             if s.admin1Code != p.admin1Code {
                 out[i].sourceAdmin1Code = p.admin1Code.isEmpty ? "00" : p.admin1Code
                 out[i].admin1Code = s.admin1Code

@@ -182,6 +182,11 @@ extension Gazetteer: PlaceNameResolver {
         static let near = 0.25, nearScaleKm = 50.0
         static let contextRegion = 0.10, anchorScaleKm = 50.0
         static let ambiguityGap = 0.05, confidenceTemperature = 0.03, distinctKm = 10.0
+        /// Among places a spelling-insensitive or fuzzy key matches alike ("Caana" is one key
+        /// away from both Kaana and Kana), the one whose own name is spelled nearest the query:
+        /// this much less evidence per edit to its nearest name (an alternate name counting half
+        /// an edit more), at most three edits. Small enough to decide only between equals.
+        static let spellingTiebreak = 0.01
     }
 
     /// Looks up one place name.
@@ -403,8 +408,8 @@ extension Gazetteer: PlaceNameResolver {
             }
         }
         // Phonetic keys of short words collide with common words ("saw" and Sawou): fuzzy
-        // lookups of names of five letters or more only.
-        let phonetic = allowFuzzy && keys.full.utf8.count >= 5 ? PlaceNameNormalizer.phoneticKey(fullKey: keys.full) : nil
+        // lookups of names of four letters or more only ("Nyna" is Nina, "Waie" Waye).
+        let phonetic = allowFuzzy && keys.full.utf8.count >= 4 ? PlaceNameNormalizer.phoneticKey(fullKey: keys.full) : nil
         for (variant, evidence) in [(keys.core, Weight.normalised), (keys.joined, Weight.normalised), (phonetic, Weight.phonetic)]
         where variant != nil && variant != keys.full {
             guard let variant, let k = index.lookup(variant) else { continue }
@@ -431,7 +436,28 @@ extension Gazetteer: PlaceNameResolver {
                 }
             }
         }
+        breakSpellingTies(&best, query: keys.full)
         return best.values.sorted { $0.place < $1.place }
+    }
+
+    /// Lowers the evidence of normalised and fuzzy candidates by `Weight.spellingTiebreak` per
+    /// edit between the query and the candidate's nearest name (see there). Only when two or
+    /// more such candidates compete: the distance is then worth its cost.
+    private func breakSpellingTies(_ best: inout [Int: Candidate], query: String) {
+        let loose = best.keys.filter { best[$0]!.kind >= .normalised }
+        guard loose.count >= 2 else { return }
+        let q = Array(query.utf8)
+        var rows: [Int] = []
+        for i in loose {
+            let p = places[i]
+            var nearest = 3.0
+            for (ordinal, name) in ([p.name, p.asciiName] + p.alternateNames).enumerated() {
+                let key = Array(PlaceNameNormalizer.fullKey(name).utf8)
+                let edits = key.withUnsafeBufferPointer { Double(EditDistance.osa(q, $0, cutoff: 3, rows: &rows)) }
+                nearest = min(nearest, edits + (ordinal < 2 ? 0 : 0.5))
+            }
+            best[i]!.evidence -= Weight.spellingTiebreak * min(3, nearest)
+        }
     }
 
     static func evidence(_ kind: MatchKind) -> Double {

@@ -73,7 +73,19 @@ public final class Gazetteer: Sendable {
     public func adding(_ other: Gazetteer) -> Gazetteer {
         let leftovers = places.filter { other.placeIndexByID[$0.geonameID] == nil }
         if leftovers.isEmpty { return Gazetteer(places: other.places, index: other.index, cacheStatus: .notUsed) }
-        // Extend other's (typically large, cached) index rather than re-folding every name.
+        // Extend the larger of the two ready-built indexes rather than re-folding its names: a
+        // full dump added to the embedded places, or a small import added to them (this
+        // gazetteer's places renumbered to follow other's).
+        if other.places.count < leftovers.count {
+            var map = [UInt32?](repeating: nil, count: places.count)
+            var next = UInt32(other.places.count)
+            for (i, p) in places.enumerated() where other.placeIndexByID[p.geonameID] == nil {
+                map[i] = next
+                next += 1
+            }
+            return Gazetteer(places: other.places + leftovers,
+                             index: index.remappingPlaces(map).appending(other.index, placeOffset: 0), cacheStatus: .notUsed)
+        }
         let index = other.index.appending(NameIndex(places: leftovers), placeOffset: other.places.count)
         return Gazetteer(places: other.places + leftovers, index: index, cacheStatus: .notUsed)
     }

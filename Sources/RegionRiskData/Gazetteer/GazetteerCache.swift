@@ -4,16 +4,53 @@ import RegionRiskBase
 /// Binary cache of an imported gazetteer: the places and the ready-built name index, so a
 /// 24k-place country dump loads in milliseconds instead of being re-parsed and re-indexed.
 ///
-/// Layout (little-endian): magic "RRGAZ", format version, the dump's fingerprint (size and
+/// Layout (little-endian): magic "RRGAZ", format version, the key fingerprint (see
+/// `keyFingerprint`), the dump's fingerprint (size and
 /// modification time, so an edited dump is re-imported), a vocabulary of short repeated strings
 /// (feature codes, admin codes, sources), the places, then the index arrays as raw words.
 /// The cache is private to one build of RegionRisk; anything unexpected makes `read` fail and
 /// the caller rebuilds it from the dump.
 enum GazetteerCache {
     static let magic: [UInt8] = Array("RRGAZ\0\0\0".utf8)
-    /// Bump when the layout or the way keys are made (PlaceNameNormalizer, NameIndex) changes:
-    /// caches of the old version are then rebuilt, imported files must be imported again.
-    static let formatVersion: UInt32 = 2
+    /// Bump when the layout or the way the index is built (NameIndex) changes: caches of the
+    /// old version are then rebuilt, imported files must be imported again. Changes to how
+    /// names fold into keys (PlaceNameNormalizer) are caught by `keyFingerprint` as well.
+    /// 3: the key fingerprint in the header.
+    static let formatVersion: UInt32 = 3
+
+    /// Names that exercise every folding rule of `PlaceNameNormalizer`: case, diacritics,
+    /// West African letters, apostrophes and hyphens, particles and qualifiers, the
+    /// phonetic rewrites, digits, marks and format characters.
+    static let keyProbes = [
+        "Ségou", "SÉGOU", "Nioro-du-Sahel", "N'Tossoni", "N’Goma Coura K23", "In-Ekar", "I-n-Ekar", "Molodo-Centre",
+        "Kayes Peulh", "Foulbé Dogon", "Bambara Marka", "Bozo Maure Sonrhaï", "d'Ansongo", "L'Ouest de la Ville",
+        "The Town of Gao", "Djénné", "Kouloumbo", "Dyalakoro", "Coba", "Quéréfa", "Pharaon", "Shiba", "Wabaria",
+        "Tessit", "Ɲɛna", "Ŋara", "Ɔrɔ", "Ɗiré", "Ɓamba", "Ƙano", "Ƴola", "Øster Æble Œuvre", "Straße", "Đakovo",
+        "Łódź", "Kırıkkale", "Þingvellir", "ʼApostrophe`Back´tick", "Kidal‐Nord", "Tim\u{AD}buktu", "Sokoura 2",
+        "Tombouctou (Timbuktu)", "Ti-n-Zaouatène", "e\u{301}\u{302}", "Ⅻ ①", "Κάιρο",
+    ]
+
+    /// A digest of the keys `keys` makes of `keyProbes` (default: the keys the index is built
+    /// from): a cache written by a build that folded names differently has another one, so it
+    /// is rebuilt even when nobody remembered to bump `formatVersion`.
+    static func keyFingerprint(keys: (String) -> [String] = indexedKeys) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for probe in keyProbes {
+            for key in keys(probe) {
+                for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+                h = (h ^ 0xFF) &* 0x100_0000_01b3
+            }
+            h = (h ^ 0xFE) &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    static func indexedKeys(_ name: String) -> [String] {
+        let k = PlaceNameNormalizer.indexKeys(name)
+        return [k.full, k.core, k.joined ?? "", PlaceNameNormalizer.phoneticKey(fullKey: k.full) ?? ""]
+    }
+
+    static let currentKeyFingerprint = keyFingerprint()
 
     struct Fingerprint: Equatable {
         var size: UInt64
@@ -53,6 +90,7 @@ enum GazetteerCache {
         w.bytes(magic)
         w.u32(formatVersion)
         w.native(0x0102_0304)  // the index arrays are stored in this machine's byte order
+        w.u64(currentKeyFingerprint)
         w.u64(contents.fingerprint.size)
         w.u64(UInt64(bitPattern: contents.fingerprint.modificationTime))
         var vocabulary: [String] = []
@@ -109,7 +147,7 @@ enum GazetteerCache {
         return try data.withUnsafeBytes { raw -> Contents? in
             var r = ByteReader(raw)
             guard try r.bytes(magic.count).elementsEqual(magic), try r.u32() == formatVersion,
-                  try r.native() == 0x0102_0304 else { return nil }
+                  try r.native() == 0x0102_0304, try r.u64() == currentKeyFingerprint else { return nil }
             let fingerprint = Fingerprint(size: try r.u64(), modificationTime: Int64(bitPattern: try r.u64()))
             if let expected, expected != fingerprint { return nil }
             let vocabularyCount = Int(try r.u32())

@@ -205,6 +205,51 @@ struct NameIndex: Sendable {
         return merged
     }
 
+    /// This index with each posting's place renumbered by `map` (old place index → new one) and
+    /// the postings of places mapped to nil dropped, with any key left without places. Works on
+    /// the flat arrays like `appending`: a large index takes in a small one without folding its
+    /// names again.
+    func remappingPlaces(_ map: [UInt32?]) -> NameIndex {
+        var out = NameIndex()
+        var keyMap = [UInt32?](repeating: nil, count: keyCount)
+        out.postings.reserveCapacity(postings.count)
+        out.postingInfo.reserveCapacity(postings.count)
+        out.keyBytes.reserveCapacity(keyBytes.count)
+        for k in 0..<keyCount {
+            let start = out.postings.count
+            for i in Int(postingOffsets[k])..<Int(postingOffsets[k + 1]) {
+                guard let p = map[Int(postings[i])] else { continue }
+                out.postings.append(p)
+                out.postingInfo.append(postingInfo[i])
+            }
+            guard out.postings.count > start else { continue }
+            keyMap[k] = UInt32(out.keyCount)
+            out.keyBytes.append(contentsOf: key(k))
+            out.keyOffsets.append(UInt32(out.keyBytes.count))
+            out.postingOffsets.append(UInt32(out.postings.count))
+        }
+        guard out.keyCount < keyCount else {
+            out.hashSlots = hashSlots
+            out.trigramCodes = trigramCodes
+            out.trigramOffsets = trigramOffsets
+            out.trigramKeys = trigramKeys
+            return out
+        }
+        out.buildHashTable()
+        // The same trigram lists with the keys renumbered; the renumbering keeps their order.
+        out.trigramKeys.reserveCapacity(trigramKeys.count)
+        for t in 0..<trigramCodes.count {
+            let start = out.trigramKeys.count
+            for i in Int(trigramOffsets[t])..<Int(trigramOffsets[t + 1]) {
+                if let k = keyMap[Int(trigramKeys[i])] { out.trigramKeys.append(k) }
+            }
+            guard out.trigramKeys.count > start else { continue }
+            out.trigramCodes.append(trigramCodes[t])
+            out.trigramOffsets.append(UInt32(out.trigramKeys.count))
+        }
+        return out
+    }
+
     // MARK: Access
 
     func key(_ k: Int) -> ArraySlice<UInt8> { keyBytes[Int(keyOffsets[k])..<Int(keyOffsets[k + 1])] }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Phrases in a report that place an event relative to named places: "~30 km from Gao",
-/// "45 km north of Mopti", "between Kidal and Anefis", "near Boni", "à 20 km de Tessit".
+/// "45 km north of Mopti", "between Kidal and Anefis", "near Boni", "adjoining Bamako",
+/// "à 20 km de Tessit".
 enum ProximityPhrases {
     struct Phrase: Equatable {
         /// The place named, as written ("Gao").
@@ -18,7 +19,7 @@ enum ProximityPhrases {
     private static let between = try! NSRegularExpression(
         pattern: #"(?:between|entre)\s+"# + name + #"\s+(?:and|et)\s+"# + name)
     private static let near = try! NSRegularExpression(
-        pattern: #"(?:near|close to|outskirts of|près de|pres de|proche de|environs de)\s+"# + name)
+        pattern: #"(?:near|close to|next to|adjoining|adjacent to|outskirts of|près de|pres de|proche de|environs de)\s+"# + name)
 
     /// The phrases in `text`, in order of kind (distances, then "between", then "near").
     static func find(in text: String) -> [Phrase] {

@@ -92,8 +92,19 @@ package enum ReportedPlaceName {
             if parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) { return parts }
         }
         let hyphenated = s.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-        if hyphenated.count == 2, hyphenated.allSatisfy({ $0.count >= 3 && $0.first?.isUppercase == true }) { return hyphenated }
-        return []
+        guard hyphenated.count >= 2, hyphenated.count <= 4,
+              hyphenated.allSatisfy({ $0.count >= 2 && $0.first?.isUppercase == true }),
+              hyphenated.first!.count >= 3, hyphenated.last!.count >= 3 else { return [] }
+        if hyphenated.count == 2 { return hyphenated }
+        // "Idiéli-Goudana-Bandiagara axis": a hyphenated name at one end. Each way of cutting
+        // the name in two, the longer first end first (the geocoder keeps the first reading
+        // that matches a name as written).
+        var ends: [String] = []
+        for cut in stride(from: hyphenated.count - 1, through: 1, by: -1) {
+            ends.append(hyphenated[..<cut].joined(separator: "-"))
+            ends.append(hyphenated[cut...].joined(separator: "-"))
+        }
+        return ends
     }
 
     /// Drops a trailing compass word, canal/kilometre tag ("K23", "PK 12", "km 5"), number or

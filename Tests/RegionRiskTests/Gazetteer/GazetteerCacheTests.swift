@@ -88,3 +88,38 @@ final class GazetteerCacheTests: XCTestCase {
         }
     }
 }
+
+/// The cache's key fingerprint: a cache made by a build that folded names differently is not
+/// trusted, whether or not the format version was bumped.
+final class GazetteerCacheKeyFingerprintTests: XCTestCase {
+    func testFingerprintFollowsTheKeys() {
+        XCTAssertEqual(GazetteerCache.keyFingerprint(), GazetteerCache.currentKeyFingerprint)
+        // A normaliser that, say, stopped folding one letter gives another fingerprint.
+        let changed = GazetteerCache.keyFingerprint { name in
+            GazetteerCache.indexedKeys(name).map { $0.replacingOccurrences(of: "ny", with: "ñ") }
+        }
+        XCTAssertNotEqual(changed, GazetteerCache.currentKeyFingerprint)
+        XCTAssertNotEqual(GazetteerCache.keyFingerprint { [$0] }, GazetteerCache.currentKeyFingerprint)
+    }
+
+    func testACacheWithAnotherFingerprintIsRebuiltAndAnImportRejected() throws {
+        let dir = temporaryDirectory()
+        let dump = dir.appendingPathComponent("ML.txt")
+        try FileManager.default.copyItem(at: Fixtures.url("gazetteer/in/synthetic-ML.txt"), to: dump)
+        let cache = dir.appendingPathComponent("cache")
+        guard case let .created(path) = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache).cacheStatus else {
+            return XCTFail("no cache written")
+        }
+        // Header: 8 bytes magic, 4 version, 4 byte-order word, then the 8-byte key fingerprint.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertEqual(bytes.subdata(in: 16..<24).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) },
+                       GazetteerCache.currentKeyFingerprint.littleEndian)
+        bytes[16] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache).cacheStatus, .created(path: path))
+        try bytes.write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Gazetteer.loadImported(URL(fileURLWithPath: path))) { error in
+            XCTAssertTrue(error.localizedDescription.contains("import the GeoNames dump again"), error.localizedDescription)
+        }
+    }
+}

@@ -5,12 +5,6 @@ import XCTest
 
 /// The quality bars, measured on the real GeoNames dump for Mali (skipped without it).
 final class GazetteerQualityTests: XCTestCase {
-    static let dumpGazetteer: Result<Gazetteer, Error> = Result {
-        let dump = try SharedData.url("geodata/mali/geonames-ML.txt")
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("regionrisk-gazetteer-tests-\(getpid())")
-        return try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
-    }
-
     /// Every place of population ≥ 5,000 resolves from its ASCII name, its name without diacritics
     /// and its name with any one character dropped, to within 10 km, in ≥ 97% of cases.
     ///
@@ -20,7 +14,7 @@ final class GazetteerQualityTests: XCTestCase {
     /// a dropped letter turns "Gao" into "Ga" and "Kati" into "Kat", which are other places' names
     /// or near them, so no matcher could recover the original and the case would measure luck.
     func testPopulousPlacesResolveFromVariantSpellings() throws {
-        let gazetteer = try Self.dumpGazetteer.get()
+        let gazetteer = try SharedDumpGazetteer.dump()
         let populous = gazetteer.places.filter { $0.population >= 5000 && $0.featureClass == "P" }
         XCTAssertGreaterThan(populous.count, 30, "the Mali dump has 34 populated places of 5,000 or more")
         var cases = 0, passed = 0
@@ -51,7 +45,7 @@ final class GazetteerQualityTests: XCTestCase {
     /// by the query as reported; the two names the dump makes ambiguous say so, and a region
     /// hint decides them with the runner-up shown.
     func testTableRowsWithTheFullDump() throws {
-        let gazetteer = try Gazetteer.embeddedMali().adding(try Self.dumpGazetteer.get())
+        let gazetteer = try SharedDumpGazetteer.withEmbedded()
         for row in EmbeddedGazetteerTests.table {
             let r = try gazetteer.geocode(row.query)
             let best = try XCTUnwrap(r.best, row.query)
@@ -74,7 +68,7 @@ final class GazetteerQualityTests: XCTestCase {
     /// The seed report, with the full dump: the places it names, each within 10 km of the
     /// table (Sikasso at its town), and nothing else.
     func testSeedReportMentions() throws {
-        let gazetteer = try Gazetteer.embeddedMali().adding(try Self.dumpGazetteer.get())
+        let gazetteer = try SharedDumpGazetteer.withEmbedded()
         let text = try String(contentsOf: try SharedData.url("seed/mali-attacks-report.txt"), encoding: .utf8)
         let mentions = gazetteer.mentions(inText: text)
         var expected = Dictionary(uniqueKeysWithValues: EmbeddedGazetteerTests.table.map { ($0.query, LonLat(lon: $0.lon, lat: $0.lat)) })
@@ -96,12 +90,31 @@ final class GazetteerQualityTests: XCTestCase {
         XCTAssertEqual(Set(mentions.map(\.text)).subtracting(allowed), [])
     }
 
+    /// Importing the dump loses nothing the embedded gazetteer knows of a place: every embedded
+    /// place comes back from the dump with the same feature class and code, the same derived
+    /// region and cercle, and every name it had (by folded key). So the dump can only add.
+    func testTheImportedDumpKeepsWhatTheEmbeddedPlacesCarry() throws {
+        let dump = try SharedDumpGazetteer.dump()
+        var compared = 0
+        for e in try Gazetteer.embeddedMali().places {
+            let d = try XCTUnwrap(dump.place(geonameID: e.geonameID), "\(e.geonameID) \(e.name) missing from the dump")
+            XCTAssertEqual([d.featureClass, d.featureCode, d.admin1Code, d.admin2Name ?? "-"],
+                           [e.featureClass, e.featureCode, e.admin1Code, e.admin2Name ?? "-"], "\(e.geonameID) \(e.name)")
+            let keys = Set(([d.name, d.asciiName] + d.alternateNames).map(PlaceNameNormalizer.fullKey))
+            let missing = Set(([e.name, e.asciiName] + e.alternateNames).map(PlaceNameNormalizer.fullKey)).subtracting(keys)
+            XCTAssertEqual(missing, [], "\(e.geonameID) \(e.name)")
+            compared += 1
+        }
+        XCTAssertEqual(compared, 18146)
+    }
+
     /// The cache a user's second run reads gives the same gazetteer as parsing the dump.
     func testCacheRoundTripOnTheFullDump() throws {
         let dump = try SharedData.url("geodata/mali/geonames-ML.txt")
-        let cache = temporaryDirectory()
-        let first = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
-        let second = try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache)
+        // Parsed and indexed once per process, its cache written on the way.
+        let first = try SharedDumpGazetteer.dump()
+        guard case .created = first.cacheStatus else { return XCTFail("\(first.cacheStatus)") }
+        let second = try Gazetteer.load(geonamesDump: dump, cacheDirectory: SharedDumpGazetteer.cacheDirectory)
         guard case .loaded = second.cacheStatus else { return XCTFail("\(second.cacheStatus)") }
         XCTAssertEqual(second.places.count, 24312)
         XCTAssertEqual(second.places, first.places)
@@ -113,7 +126,7 @@ final class GazetteerQualityTests: XCTestCase {
     /// On the real index (29k keys) the one-edit search finds every key brute force finds,
     /// including past the 400-candidate cap.
     func testOneEditSearchIsCompleteOnTheFullDump() throws {
-        let g = try Self.dumpGazetteer.get()
+        let g = try SharedDumpGazetteer.dump()
         let ix = g.index
         let latin = (0..<ix.keyCount).filter { !ix.key($0).contains { $0 >= 0x80 } }
         let names = g.places.filter { $0.featureClass == "P" }.map { PlaceNameNormalizer.fullKey($0.asciiName) }

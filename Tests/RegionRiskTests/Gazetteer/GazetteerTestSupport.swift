@@ -10,6 +10,28 @@ func referenceDistanceKm(_ a: LonLat, _ b: LonLat) -> Double {
     return 6371.0088 * acos(min(1, max(-1, c)))
 }
 
+/// The GeoNames Mali dump from `../shared`, parsed and indexed once per test process (indexing
+/// 24k places takes seconds in a debug build, and several test classes use it), through a cache
+/// in a folder of this process: the first load writes it (`cacheStatus` `.created`).
+enum SharedDumpGazetteer {
+    static let cacheDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("regionrisk-dump-cache-\(getpid())", isDirectory: true)
+
+    private static let loaded: Result<Gazetteer, Error> = Result {
+        let dump = try SharedData.url("geodata/mali/geonames-ML.txt")
+        try? FileManager.default.removeItem(at: cacheDirectory)
+        return try Gazetteer.load(geonamesDump: dump, cacheDirectory: cacheDirectory)
+    }
+    private static let added: Result<Gazetteer, Error> = Result { try Gazetteer.embeddedMali().adding(try loaded.get()) }
+
+    /// The dump alone; XCTSkip when `../shared` is absent.
+    static func dump() throws -> Gazetteer { try loaded.get() }
+
+    /// The embedded gazetteer with the dump added, as `regionrisk gazetteer import` leaves it
+    /// (`Gazetteer.standard(importedIn:)` adds the imported file's places the same way).
+    static func withEmbedded() throws -> Gazetteer { try added.get() }
+}
+
 /// The synthetic gazetteer of `Fixtures/gazetteer/in/synthetic-ML.txt`.
 func syntheticGazetteer() throws -> Gazetteer {
     Gazetteer(places: try GeoNamesDump.read(Fixtures.url("gazetteer/in/synthetic-ML.txt")))

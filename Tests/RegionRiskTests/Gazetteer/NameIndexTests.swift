@@ -1,4 +1,5 @@
 import XCTest
+@testable import RegionRiskBase
 @testable import RegionRiskData
 
 final class NameIndexTests: XCTestCase {
@@ -40,6 +41,47 @@ final class NameIndexTests: XCTestCase {
                        Set(rebuilt.index.trigramCodes.map { "\($0)" }))
         for q in ["Dioura", "Kaye", "Koutial", "Sangarebougu", "Tombouctou", "Séou"] {
             XCTAssertEqual(try merged.geocode(q), try rebuilt.geocode(q), q)
+        }
+    }
+
+    /// Both ways `adding` builds its index — a small gazetteer added to a large one's index
+    /// (renumbered), a large one's index extended by the rest — give what indexing the merged
+    /// places afresh gives, also when the added places replace some (same geonameid).
+    func testAddingEitherWayEqualsRebuilding() throws {
+        let synthetic = try syntheticGazetteer()
+        var replacements = Array(synthetic.places.prefix(2))
+        replacements[0].alternateNames.append("Nouveau Nom")
+        let extra = Place(
+            geonameID: 9_100_001, name: "Tessalit Bis", asciiName: "Tessalit Bis", location: LonLat(lon: 1.0, lat: 20.2),
+            featureClass: "P", featureCode: "PPL", countryCode: "ML", admin1Code: "10", admin1Name: "Kidal", source: "test")
+        let small = Gazetteer(places: replacements + [extra])
+        // A replacement that drops a name leaves a key of the large index without places: the
+        // renumbering drops it (and its trigram entries).
+        var renamed = replacements[1]
+        renamed.name = "Autre Nom"
+        renamed.asciiName = "Autre Nom"
+        renamed.alternateNames = []
+        let dropping = Gazetteer(places: [renamed, extra])
+        for (base, added) in [(synthetic, small), (small, synthetic), (synthetic, dropping)] {
+            let merged = base.adding(added)
+            let rebuilt = Gazetteer(places: added.places + base.places.filter { added.place(geonameID: $0.geonameID) == nil })
+            XCTAssertEqual(merged.places, rebuilt.places)
+            let keys = { (ix: NameIndex) in Set((0..<ix.keyCount).map(ix.keyString)) }
+            XCTAssertEqual(keys(merged.index), keys(rebuilt.index))
+            let trigrams = { (ix: NameIndex) in
+                Set((0..<ix.trigramCodes.count).flatMap { t in
+                    (Int(ix.trigramOffsets[t])..<Int(ix.trigramOffsets[t + 1])).map { "\(ix.trigramCodes[t])/\(ix.keyString(Int(ix.trigramKeys[$0])))" }
+                })
+            }
+            XCTAssertEqual(trigrams(merged.index), trigrams(rebuilt.index))
+            for p in rebuilt.places {
+                for name in [p.name] + p.alternateNames {
+                    XCTAssertEqual(try merged.geocode(name, limit: 10), try rebuilt.geocode(name, limit: 10), name)
+                }
+            }
+            for q in ["Nouveau Nom", "Tessalit", "Dioura, Mopti", "Kaye", "Xqztvw"] {
+                XCTAssertEqual(try merged.geocode(q, limit: 10), try rebuilt.geocode(q, limit: 10), q)
+            }
         }
     }
 }

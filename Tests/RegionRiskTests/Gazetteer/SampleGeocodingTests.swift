@@ -37,11 +37,8 @@ final class SampleGeocodingTests: XCTestCase {
     }
 
     func testFullGeoNamesDumpPlacesNearlyAllOfThem() throws {
-        let dump = try SharedData.url("geodata/mali/geonames-ML.txt")
         let rows = try sampleRows()
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("rr-sample-geocode-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: cache) }
-        let gazetteer = try Gazetteer.embeddedMali().adding(try Gazetteer.load(geonamesDump: dump, cacheDirectory: cache))
+        let gazetteer = try SharedDumpGazetteer.withEmbedded()
         let (near, resolved) = resolvedNear(rows, gazetteer: gazetteer)
         print("sample geocoding, with the GeoNames dump: \(near) of \(rows.count) within 25 km (\(resolved) resolved)")
         XCTAssertGreaterThanOrEqual(near, 50, "53 measured")
