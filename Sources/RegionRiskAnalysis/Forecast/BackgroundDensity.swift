@@ -78,13 +78,16 @@ enum BackgroundDensity {
 
     /// Leave-one-out likelihood cross-validation of the background (weights wᵢ ≥ 0):
     ///
-    /// 1. a single kernel: σ maximising Σ wᵢ·log b₋ᵢ(xᵢ) over a geometric search between
-    ///    `minimumKm` and `maximumKm` (coarse pass, then a finer pass around the best);
+    /// 1. single kernels: σ maximising Σ wᵢ·log b₋ᵢ(xᵢ) over a geometric lattice between
+    ///    `minimumKm` and `maximumKm` — without `around`, 12 coarse steps and then (with `refine`)
+    ///    a finer pass around the best; with `around` (a previous selection), a hill climb on the
+    ///    finer lattice from each of its bandwidths, which costs fewer density evaluations when
+    ///    the optimum has moved little (the fit's second pass);
     /// 2. a two-scale mixture (1 − β)·K_{σ₁} + β·K_{σ₂}: every pair of the bandwidths tried with
     ///    σ₂ ≥ 2σ₁, β maximising the same leave-one-out likelihood (concave in β, Newton), and
     ///    the best pair kept. β = 0 (a single kernel) whenever no pair does better.
     static func select(xKm: [Double], yKm: [Double], weights: [Double], minimumKm: Double, maximumKm: Double,
-                       mixture allowMixture: Bool = true) throws -> Selection {
+                       mixture allowMixture: Bool = true, refine: Bool = true, around: BackgroundMixture? = nil) throws -> Selection {
         let lo = max(minimumKm, 1e-3), hi = max(maximumKm, lo * 2)
         let total = max(weights.reduce(0, +), 1e-300)
         var scores: [(bandwidthKm: Double, score: Double)] = []
@@ -98,20 +101,48 @@ enum BackgroundDensity {
         }
         let coarse = 12
         let ratio = pow(hi / lo, 1 / Double(coarse - 1))
-        var best = (h: lo, s: -Double.infinity, k: 0)
-        for k in 0..<coarse {
-            let h = lo * pow(ratio, Double(k))
-            let s = try score(h)
-            if s > best.s { best = (h, s, densities.count - 1) }
-        }
-        // Finer pass within one coarse step either side.
         let fine = pow(ratio, 1.0 / 3)
-        for k in [-2, -1, 1, 2] {
-            let h = best.h * pow(fine, Double(k))
-            guard h >= lo * 0.999, h <= hi * 1.001 else { continue }
-            let s = try score(h)
-            if s > best.s { best = (h, s, densities.count - 1) }
+        if let around {
+            // Steps of the finer lattice from `start` while a neighbour scores higher.
+            func climb(from start: Double) throws {
+                var tried: [Int: Double] = [:]
+                func at(_ k: Int) throws -> Double? {
+                    if let v = tried[k] { return v }
+                    let h = start * pow(fine, Double(k))
+                    guard h >= lo * 0.999, h <= hi * 1.001 else { return nil }
+                    let v = try score(h)
+                    tried[k] = v
+                    return v
+                }
+                var k = 0
+                guard var here = try at(0) else { return }
+                for _ in 0..<12 {
+                    if let up = try at(k + 1), up > here { k += 1; here = up; continue }
+                    if let down = try at(k - 1), down > here { k -= 1; here = down; continue }
+                    break
+                }
+            }
+            try climb(from: around.fineBandwidthKm)
+            if allowMixture, around.broadWeight > 0, around.broadBandwidthKm > around.fineBandwidthKm * 1.001 {
+                try climb(from: around.broadBandwidthKm)
+            }
+        } else {
+            for k in 0..<coarse { _ = try score(lo * pow(ratio, Double(k))) }
+            if refine, let top = scores.indices.max(by: { scores[$0].score < scores[$1].score }) {
+                // Finer pass within one coarse step either side.
+                let centre = scores[top].bandwidthKm
+                for k in [-2, -1, 1, 2] {
+                    let h = centre * pow(fine, Double(k))
+                    guard h >= lo * 0.999, h <= hi * 1.001 else { continue }
+                    _ = try score(h)
+                }
+            }
         }
+        // The first of equal scores, so the choice does not depend on floating-point ties.
+        guard let top = scores.indices.max(by: { scores[$0].score < scores[$1].score }) else {
+            throw ForecastError.invalidSetting("no background bandwidth between \(lo) and \(hi) km")
+        }
+        let best = (s: scores[top].score, k: top)
         var chosen = (fine: best.k, broad: best.k, beta: 0.0, score: best.s)
         for i in scores.indices where allowMixture {
             for j in scores.indices where scores[j].bandwidthKm >= 2 * scores[i].bandwidthKm {

@@ -39,7 +39,8 @@ public struct SelfExcitingFit: Sendable {
     /// where `mask` is 1 (grid in metres; points in km).
     ///
     /// Alternates (twice) between choosing the background (a fine and a broad kernel and their
-    /// mixing weight) by leave-one-out likelihood cross-validation on declustered weights (first pass: every event weight 1; then each
+    /// mixing weight) by leave-one-out likelihood cross-validation on declustered weights (the
+    /// second pass searches from the first pass's bandwidths; see `BackgroundDensity.select`) (first pass: every event weight 1; then each
     /// event's background probability) and EM for (μ, α, ω, σ) given that background.
     /// - Parameter minimumBandwidthKm: the smallest background σ tried and the floor of the
     ///   triggering σ (the grid resolves no less, and places are coded to named locations).
@@ -80,7 +81,8 @@ public struct SelfExcitingFit: Sendable {
         for pass in 0..<2 {
             let selected = try BackgroundDensity.select(xKm: points.xKm, yKm: points.yKm, weights: weights,
                                                         minimumKm: minimumBandwidthKm, maximumKm: extentKm / 2,
-                                                        mixture: multiScaleBackground)
+                                                        mixture: multiScaleBackground, refine: false,
+                                                        around: pass == 0 ? nil : background)
             background = selected.mixture
             scores = selected.scores
             backgroundScore = selected.mixtureScore

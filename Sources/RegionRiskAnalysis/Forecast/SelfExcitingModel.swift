@@ -252,9 +252,9 @@ struct SelfExcitingFitter {
 
     /// EM from `initial` until the relative change of every parameter in one EM step is below
     /// `tolerance`. With `accelerated`, SQUAREM (Varadhan & Roland 2008, step length SqS3) in
-    /// log-parameters: two EM steps give a secant extrapolation, kept only when the likelihood
-    /// there is not below the one before it, otherwise the plain second step is kept. It reaches
-    /// the same fixed point as plain EM in fewer E-steps.
+    /// log-parameters: two EM steps u₀ → u₁ → u₂ give a secant extrapolation, kept (and stepped
+    /// from) only when the likelihood there is at least that at u₁; otherwise u₂ is kept. It
+    /// reaches the same fixed point as plain EM in fewer E-steps (`iterations` counts E-steps).
     func fitEM(initial: SelfExcitingParameters, maxIterations: Int = 500, tolerance: Double = 1e-6,
                accelerated: Bool = true) -> EMResult {
         var theta = initial
