@@ -21,50 +21,7 @@ enum BackgroundDensity {
     /// - Parameters: positions in km; weights ≥ 0; `bandwidthKm` the Gaussian σ.
     static func leaveOneOut(xKm: [Double], yKm: [Double], weights: [Double], bandwidthKm h: Double) throws -> [Double] {
         if xKm.count <= exactPairLimit { return exactLeaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h) }
-        // Small σ against the events' extent: the auxiliary grid would be capped (coarser than
-        // σ/6, and slow), while the pairs within the truncation radius are few — sum them.
-        let index = NeighbourBuckets(xKm: xKm, yKm: yKm, sideKm: truncationSigmas * h)
-        if index.candidatePairs <= nearbyPairBudget {
-            return nearbyLeaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h, index: index)
-        }
         return try leaveOneOutViaGrid(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h)
-    }
-
-    /// Pairs farther than this many σ are left out of `nearbyLeaveOneOut` (e^{−7²/2} ≈ 2·10⁻¹¹ of the peak).
-    static let truncationSigmas = 7.0
-    /// Largest number of candidate pairs (3×3 buckets) summed directly before the grid path is used:
-    /// about a second of CPU, against several for the grid path where its cell cap binds.
-    static let nearbyPairBudget = 250_000_000
-
-    /// The leave-one-out density from the pairs within `truncationSigmas`·σ (found through `index`),
-    /// threaded over events; held at the truncation bound (the most the dropped pairs can add),
-    /// as the grid path holds its values at its error bound.
-    static func nearbyLeaveOneOut(xKm: [Double], yKm: [Double], weights: [Double], bandwidthKm h: Double,
-                                  index: NeighbourBuckets) -> [Double] {
-        let n = xKm.count
-        let total = weights.reduce(0, +)
-        let inv2h2 = 1 / (2 * h * h), norm = 1 / (2 * Double.pi * h * h)
-        let r2max = pow(truncationSigmas * h, 2)
-        let floor = total * exp(-0.5 * truncationSigmas * truncationSigmas) * norm
-        var out = [Double](repeating: 0, count: n)
-        let chunks = max(1, min(64, n / 500))
-        out.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
-                    var s = 0.0
-                    index.forEachCandidate(near: i) { j in
-                        guard j != i else { return }
-                        let dx = xKm[i] - xKm[j], dy = yKm[i] - yKm[j]
-                        let r2 = dx * dx + dy * dy
-                        if r2 <= r2max { s += weights[j] * exp(-r2 * inv2h2) }
-                    }
-                    let others = total - weights[i]
-                    base[i] = others > 0 ? max(s * norm, floor, 1e-300) / others : 0
-                }
-            }
-        }
-        return out
     }
 
     /// The auxiliary-grid path of `leaveOneOut` (used above `exactPairLimit` events).
@@ -306,68 +263,5 @@ public struct BackgroundMixture: Sendable, Equatable {
     public var json: JSONValue {
         .object([("fine_bandwidth_km", .number(fineBandwidthKm)), ("broad_bandwidth_km", .number(broadBandwidthKm)),
                  ("broad_weight", .number(broadWeight))])
-    }
-}
-
-/// Events bucketed on a square lattice of side `sideKm`: every event within that distance of
-/// event i lies in i's 3×3 block of buckets.
-struct NeighbourBuckets: Sendable {
-    let columns: Int, rows: Int
-    let bucketOf: [Int]
-    /// Members of bucket b at members[start[b]..<start[b + 1]].
-    let start: [Int]
-    let members: [Int32]
-    /// Σ over events of the members of their 3×3 blocks: the work of a pass over the candidates.
-    let candidatePairs: Int
-
-    /// Largest lattice, buckets (beyond it the side grows: more candidates, the same neighbours).
-    static let maximumBuckets = 4_000_000
-
-    init(xKm: [Double], yKm: [Double], sideKm: Double) {
-        let n = xKm.count
-        let minX = xKm.min() ?? 0, maxX = xKm.max() ?? 0, minY = yKm.min() ?? 0, maxY = yKm.max() ?? 0
-        var side = max(sideKm, 1e-9)
-        while ((maxX - minX) / side + 1) * ((maxY - minY) / side + 1) > Double(Self.maximumBuckets) { side *= 2 }
-        let columns = Int((maxX - minX) / side) + 1, rows = Int((maxY - minY) / side) + 1
-        var bucketOf = [Int](repeating: 0, count: n)
-        var start = [Int](repeating: 0, count: columns * rows + 1)
-        for i in 0..<n {
-            let c = min(columns - 1, Int((xKm[i] - minX) / side)), r = min(rows - 1, Int((yKm[i] - minY) / side))
-            bucketOf[i] = r * columns + c
-            start[bucketOf[i] + 1] += 1
-        }
-        for b in 0..<(columns * rows) { start[b + 1] += start[b] }
-        var members = [Int32](repeating: 0, count: n)
-        var fill = start
-        for i in 0..<n {
-            members[fill[bucketOf[i]]] = Int32(i)
-            fill[bucketOf[i]] += 1
-        }
-        var candidates = 0
-        for b in 0..<(columns * rows) where start[b + 1] > start[b] {
-            let bc = b % columns, br = b / columns
-            var block = 0
-            for r in max(0, br - 1)...min(rows - 1, br + 1) {
-                block += start[r * columns + min(columns - 1, bc + 1) + 1] - start[r * columns + max(0, bc - 1)]
-            }
-            candidates += (start[b + 1] - start[b]) * block
-        }
-        self.columns = columns
-        self.rows = rows
-        self.bucketOf = bucketOf
-        self.start = start
-        self.members = members
-        candidatePairs = candidates
-    }
-
-    /// Calls `body` with every event in the 3×3 block of buckets around event i (i included).
-    func forEachCandidate(near i: Int, _ body: (Int) -> Void) {
-        let b = bucketOf[i], bc = b % columns, br = b / columns
-        for r in max(0, br - 1)...min(rows - 1, br + 1) {
-            // A row of the block is one contiguous run of buckets, so one run of members.
-            for k in start[r * columns + max(0, bc - 1)]..<start[r * columns + min(columns - 1, bc + 1) + 1] {
-                body(Int(members[k]))
-            }
-        }
     }
 }

@@ -98,23 +98,6 @@ final class SelfExcitingFitTests: XCTestCase {
         }
     }
 
-    /// The nearby-pairs path of the leave-one-out background equals the all-pairs sums (up to the
-    /// 7σ truncation, ≈ 2·10⁻¹¹ of the peak).
-    func testNearbyLeaveOneOutMatchesAllPairs() {
-        let points = ForecastSimulation.simulate(days: 400, seed: 6)
-        let w = (0..<points.count).map { 0.5 + Double($0 % 3) * 0.25 }
-        for h in [3.0, 10.0, 40.0] {
-            let exact = BackgroundDensity.exactLeaveOneOut(xKm: points.xKm, yKm: points.yKm, weights: w, bandwidthKm: h)
-            let index = NeighbourBuckets(xKm: points.xKm, yKm: points.yKm, sideKm: BackgroundDensity.truncationSigmas * h)
-            XCTAssertLessThanOrEqual(index.candidatePairs, points.count * points.count)
-            let nearby = BackgroundDensity.nearbyLeaveOneOut(xKm: points.xKm, yKm: points.yKm, weights: w, bandwidthKm: h, index: index)
-            let peak = 1 / (2 * Double.pi * h * h)
-            for i in 0..<points.count {
-                XCTAssertEqual(nearby[i], exact[i], accuracy: 1e-9 * peak + 1e-9 * exact[i], "σ \(h) km, event \(i)")
-            }
-        }
-    }
-
     /// The simulator's mean count matches the branching process: μ·T/(1 − α) for a long window.
     func testSimulatorMeanCount() {
         let truth = SelfExcitingParameters(muPerDay: 0.2, alpha: 0.5, omegaPerDay: 0.2, sigmaKm: 3)
