@@ -86,7 +86,7 @@ extension RiskOutlook {
         func pm(_ v: Double, _ s: Double?) -> String {
             ReportText.decimal(v, decimals: 3) + (s.map { " ± " + ReportText.decimal($0, decimals: 3) } ?? "")
         }
-        let summary = "background \(pm(t.muPerDay, se[0])) events/day (kernel σ \(ReportText.decimal(f.fit.backgroundBandwidthKm, decimals: 1)) km, by cross-validation); "
+        let summary = "background \(pm(t.muPerDay, se[0])) events/day (\(f.fit.backgroundDescription), by cross-validation); "
             + "each event triggers \(pm(t.alpha, se[1])) more, after \(ReportText.decimal(1 / t.omegaPerDay, decimals: 1)) days on average, "
             + "within σ \(pm(t.sigmaKm, se[3])) km; fitted on \(f.eventsUsed) events up to \(f.parameters.asOf) (± one standard error)"
         return RiskOutlook(horizonDays: f.parameters.horizonDays, expectedTotal: f.expected.reduce(0, +), layers: layers,

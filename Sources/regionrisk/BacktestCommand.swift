@@ -49,6 +49,10 @@ struct BacktestCommand: ParsableCommand {
     @Flag(name: .customLong("no-new"), help: "Do not score the `new` flags (faster).")
     var noNew = false
 
+    @Flag(name: .customLong("single-scale-background"),
+          help: "Fit the forecast's background as one kernel instead of a fine + broad mixture (the earlier model, for comparison).")
+    var singleScaleBackground = false
+
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -83,6 +87,7 @@ struct BacktestCommand: ParsableCommand {
         p.randomDraws = randomDraws
         p.seed = seed
         p.includeNewFlags = !noNew
+        p.multiScaleBackground = !singleScaleBackground
         log.info("back-test over \(p.origins.count) month-ends from \(start) to \(end), \(horizonDays)-day outcomes, \(cellKm) km cells")
         let result = try Backtester.run(run, incidents: loaded.incidents, parameters: p) { o in
             if let note = o.note { log.warning("\(o.asOf): \(note)") } else {

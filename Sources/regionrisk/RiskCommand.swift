@@ -80,9 +80,9 @@ struct RiskCommand: ParsableCommand {
         for note in forecast.notes { log.warning(note) }
         let fit = forecast.fit
         let se = fit.standardErrors.map { $0.map { String(format: "%.3g", $0) } ?? "n/a" }
-        log.info(String(format: "fit on %d events up to %@: μ = %.4g/day (SE %@), α = %.3g (SE %@), mean delay %.3g days (ω SE %@), σ = %.3g km (SE %@); background bandwidth %.3g km; %d EM iterations",
+        log.info(String(format: "fit on %d events up to %@: μ = %.4g/day (SE %@), α = %.3g (SE %@), mean delay %.3g days (ω SE %@), σ = %.3g km (SE %@); background %@; %d EM iterations",
                         forecast.eventsUsed, date.description, fit.parameters.muPerDay, se[0], fit.parameters.alpha, se[1],
-                        1 / fit.parameters.omegaPerDay, se[2], fit.parameters.sigmaKm, se[3], fit.backgroundBandwidthKm, fit.emIterations))
+                        1 / fit.parameters.omegaPerDay, se[2], fit.parameters.sigmaKm, se[3], fit.backgroundDescription, fit.emIterations))
         let metadata: [(String, JSONValue)] = [("software", RunMetadata.software)] + forecast.metadata + [
             ("area", .object([("name", .string(grid.area.name)), ("source", .string(grid.area.source))])),
             ("grid", .object([

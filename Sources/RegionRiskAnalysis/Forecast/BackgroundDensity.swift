@@ -5,8 +5,8 @@ import RegionRiskGeoJSON
 import RegionRiskGeometry
 import RegionRiskGrid
 
-/// The long-run background of the forecast: a weighted Gaussian kernel density of past events,
-/// its bandwidth σ chosen by leave-one-out likelihood cross-validation.
+/// The long-run background of the forecast: a weighted Gaussian kernel density of past events, or a
+/// mixture of a fine and a broad one, chosen by leave-one-out likelihood cross-validation.
 ///
 /// Evaluations at the events go through `DensityEngine` on a fine auxiliary grid (spacing σ/6 where the extent allows)
 /// and bilinear interpolation between cell centres. Leave-one-out is exact with respect to that
@@ -61,40 +61,135 @@ enum BackgroundDensity {
         return out
     }
 
-    /// The σ maximising the leave-one-out log-likelihood Σ wᵢ·log b₋ᵢ(xᵢ) over a geometric search
-    /// between `minimumKm` and `maximumKm` (coarse pass, then a finer pass around the best).
-    /// - Returns: the bandwidth and every (σ, mean log-likelihood) tried, in the order tried.
-    static func selectBandwidth(xKm: [Double], yKm: [Double], weights: [Double], minimumKm: Double, maximumKm: Double) throws
-        -> (bandwidthKm: Double, scores: [(bandwidthKm: Double, score: Double)])
-    {
+    /// The background chosen by cross-validation, and the leave-one-out densities at the events
+    /// of its two components.
+    struct Selection {
+        var mixture: BackgroundMixture
+        /// Every (σ km, mean leave-one-out log-likelihood) of a single kernel tried, in the order tried.
+        var scores: [(bandwidthKm: Double, score: Double)]
+        /// Mean leave-one-out log-likelihood of the chosen mixture.
+        var mixtureScore: Double
+        var fineAtEvents: [Double]
+        var broadAtEvents: [Double]
+
+        /// The mixture's leave-one-out density at each event.
+        var atEvents: [Double] { mixture.mix(fineAtEvents, broadAtEvents) }
+    }
+
+    /// Leave-one-out likelihood cross-validation of the background (weights wᵢ ≥ 0):
+    ///
+    /// 1. single kernels: σ maximising Σ wᵢ·log b₋ᵢ(xᵢ) over a geometric lattice between
+    ///    `minimumKm` and `maximumKm` — without `around`, 12 coarse steps and then (with `refine`)
+    ///    a finer pass around the best; with `around` (a previous selection), a hill climb on the
+    ///    finer lattice from each of its bandwidths, which costs fewer density evaluations when
+    ///    the optimum has moved little (the fit's second pass);
+    /// 2. a two-scale mixture (1 − β)·K_{σ₁} + β·K_{σ₂}: every pair of the bandwidths tried with
+    ///    σ₂ ≥ 2σ₁, β maximising the same leave-one-out likelihood (concave in β, Newton), and
+    ///    the best pair kept. β = 0 (a single kernel) whenever no pair does better.
+    static func select(xKm: [Double], yKm: [Double], weights: [Double], minimumKm: Double, maximumKm: Double,
+                       mixture allowMixture: Bool = true, refine: Bool = true, around: BackgroundMixture? = nil) throws -> Selection {
         let lo = max(minimumKm, 1e-3), hi = max(maximumKm, lo * 2)
-        let total = weights.reduce(0, +)
+        let total = max(weights.reduce(0, +), 1e-300)
         var scores: [(bandwidthKm: Double, score: Double)] = []
+        var densities: [[Double]] = []
         func score(_ h: Double) throws -> Double {
             let b = try leaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h)
-            var s = 0.0
-            for i in 0..<b.count where weights[i] > 0 { s += weights[i] * log(b[i]) }
-            let v = s / max(total, 1e-300)
+            let v = meanLogLikelihood(b, weights: weights, total: total)
             scores.append((h, v))
+            densities.append(b)
             return v
         }
         let coarse = 12
         let ratio = pow(hi / lo, 1 / Double(coarse - 1))
-        var best = (h: lo, s: -Double.infinity)
-        for k in 0..<coarse {
-            let h = lo * pow(ratio, Double(k))
-            let s = try score(h)
-            if s > best.s { best = (h, s) }
-        }
-        // Finer pass within one coarse step either side.
         let fine = pow(ratio, 1.0 / 3)
-        for k in [-2, -1, 1, 2] {
-            let h = best.h * pow(fine, Double(k))
-            guard h >= lo * 0.999, h <= hi * 1.001 else { continue }
-            let s = try score(h)
-            if s > best.s { best = (h, s) }
+        if let around {
+            // Steps of the finer lattice from `start` while a neighbour scores higher.
+            func climb(from start: Double) throws {
+                var tried: [Int: Double] = [:]
+                func at(_ k: Int) throws -> Double? {
+                    if let v = tried[k] { return v }
+                    let h = start * pow(fine, Double(k))
+                    guard h >= lo * 0.999, h <= hi * 1.001 else { return nil }
+                    let v = try score(h)
+                    tried[k] = v
+                    return v
+                }
+                var k = 0
+                guard var here = try at(0) else { return }
+                for _ in 0..<12 {
+                    if let up = try at(k + 1), up > here { k += 1; here = up; continue }
+                    if let down = try at(k - 1), down > here { k -= 1; here = down; continue }
+                    break
+                }
+            }
+            try climb(from: around.fineBandwidthKm)
+            if allowMixture, around.broadWeight > 0, around.broadBandwidthKm > around.fineBandwidthKm * 1.001 {
+                try climb(from: around.broadBandwidthKm)
+            }
+        } else {
+            for k in 0..<coarse { _ = try score(lo * pow(ratio, Double(k))) }
+            if refine, let top = scores.indices.max(by: { scores[$0].score < scores[$1].score }) {
+                // Finer pass within one coarse step either side.
+                let centre = scores[top].bandwidthKm
+                for k in [-2, -1, 1, 2] {
+                    let h = centre * pow(fine, Double(k))
+                    guard h >= lo * 0.999, h <= hi * 1.001 else { continue }
+                    _ = try score(h)
+                }
+            }
         }
-        return (best.h, scores)
+        // The first of equal scores, so the choice does not depend on floating-point ties.
+        guard let top = scores.indices.max(by: { scores[$0].score < scores[$1].score }) else {
+            throw ForecastError.invalidSetting("no background bandwidth between \(lo) and \(hi) km")
+        }
+        let best = (s: scores[top].score, k: top)
+        var chosen = (fine: best.k, broad: best.k, beta: 0.0, score: best.s)
+        for i in scores.indices where allowMixture {
+            for j in scores.indices where scores[j].bandwidthKm >= 2 * scores[i].bandwidthKm {
+                let (beta, s) = mixingWeight(densities[i], densities[j], weights: weights, total: total)
+                if s > chosen.score + 1e-12 { chosen = (i, j, beta, s) }
+            }
+        }
+        let mixture = BackgroundMixture(fineBandwidthKm: scores[chosen.fine].bandwidthKm, broadBandwidthKm: scores[chosen.broad].bandwidthKm,
+                                        broadWeight: chosen.beta)
+        return Selection(mixture: mixture, scores: scores, mixtureScore: chosen.score, fineAtEvents: densities[chosen.fine],
+                         broadAtEvents: densities[chosen.broad])
+    }
+
+    /// Σ wᵢ·log bᵢ / Σ wᵢ over the events with wᵢ > 0.
+    static func meanLogLikelihood(_ b: [Double], weights: [Double], total: Double) -> Double {
+        var s = 0.0
+        for i in 0..<b.count where weights[i] > 0 { s += weights[i] * log(b[i]) }
+        return s / total
+    }
+
+    /// The β in [0, 1] maximising Σ wᵢ·log((1 − β)·fᵢ + β·gᵢ) / Σ wᵢ (concave in β), by safeguarded
+    /// Newton steps; returns it and the maximum.
+    static func mixingWeight(_ f: [Double], _ g: [Double], weights: [Double], total: Double) -> (beta: Double, score: Double) {
+        func derivatives(_ beta: Double) -> (d1: Double, d2: Double) {
+            var d1 = 0.0, d2 = 0.0
+            for i in 0..<f.count where weights[i] > 0 {
+                let d = g[i] - f[i], m = f[i] + beta * d
+                d1 += weights[i] * d / m
+                d2 -= weights[i] * d * d / (m * m)
+            }
+            return (d1, d2)
+        }
+        // At β = 0 the slope says whether any of the broad kernel helps.
+        guard derivatives(0).d1 > 0 else { return (0, meanLogLikelihood(f, weights: weights, total: total)) }
+        var lo = 0.0, hi = 1.0, beta = 0.5
+        if derivatives(1).d1 >= 0 { beta = 1 } else {
+            for _ in 0..<60 {
+                let (d1, d2) = derivatives(beta)
+                if d1 > 0 { lo = beta } else { hi = beta }
+                var next = d2 < 0 ? beta - d1 / d2 : (lo + hi) / 2
+                if !(next > lo && next < hi) { next = (lo + hi) / 2 }
+                if abs(next - beta) < 1e-10 { beta = next; break }
+                beta = next
+            }
+        }
+        let mixed = (0..<f.count).map { (1 - beta) * f[$0] + beta * g[$0] }
+        return (beta, meanLogLikelihood(mixed, weights: weights, total: total))
     }
 
     /// Up to this many events the leave-one-out sums are exact over all pairs.
@@ -126,5 +221,47 @@ enum BackgroundDensity {
         let events = ProjectedEvents(x: xKm.map { $0 * 1000 }, y: yKm.map { $0 * 1000 }, weights: weights)
         let values = try DensityEngine.compute(events: events, grid: grid, kernel: .gaussian, bandwidthKm: bandwidthKm).values
         return values.map { max($0, 0) / total }
+    }
+}
+
+/// The background's shape: b = (1 − β)·K_{σ₁} + β·K_{σ₂}, two weighted Gaussian kernel densities
+/// of the same events (each integrating to 1 over the plane). β = 0 is a single kernel.
+public struct BackgroundMixture: Sendable, Equatable {
+    /// σ₁, km.
+    public var fineBandwidthKm: Double
+    /// σ₂, km (equal to σ₁ when β = 0).
+    public var broadBandwidthKm: Double
+    /// β, the broad kernel's share of the background, in [0, 1].
+    public var broadWeight: Double
+
+    public init(fineBandwidthKm: Double, broadBandwidthKm: Double, broadWeight: Double) {
+        self.fineBandwidthKm = fineBandwidthKm
+        self.broadBandwidthKm = broadBandwidthKm
+        self.broadWeight = broadWeight
+    }
+
+    /// (1 − β)·fine + β·broad, element-wise.
+    func mix(_ fine: [Double], _ broad: [Double]) -> [Double] {
+        guard broadWeight > 0 else { return fine }
+        return (0..<fine.count).map { (1 - broadWeight) * fine[$0] + broadWeight * broad[$0] }
+    }
+
+    /// The mixture at the cell centres of `grid`, per km² (see `BackgroundDensity.onGrid`).
+    func onGrid(xKm: [Double], yKm: [Double], weights: [Double], grid: GridSpec) throws -> [Double] {
+        let fine = try BackgroundDensity.onGrid(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: fineBandwidthKm, grid: grid)
+        guard broadWeight > 0 else { return fine }
+        return mix(fine, try BackgroundDensity.onGrid(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: broadBandwidthKm, grid: grid))
+    }
+
+    /// The mixture's leave-one-out density at each event (see `BackgroundDensity.leaveOneOut`).
+    func leaveOneOut(xKm: [Double], yKm: [Double], weights: [Double]) throws -> [Double] {
+        let fine = try BackgroundDensity.leaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: fineBandwidthKm)
+        guard broadWeight > 0 else { return fine }
+        return mix(fine, try BackgroundDensity.leaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: broadBandwidthKm))
+    }
+
+    public var json: JSONValue {
+        .object([("fine_bandwidth_km", .number(fineBandwidthKm)), ("broad_bandwidth_km", .number(broadBandwidthKm)),
+                 ("broad_weight", .number(broadWeight))])
     }
 }

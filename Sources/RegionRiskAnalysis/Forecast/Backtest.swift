@@ -24,6 +24,8 @@ public struct BacktestParameters: Sendable, Equatable {
     /// Also score RegionRisk's `new` flags (ChangeDetector at the same cell size and distance).
     public var includeNewFlags: Bool = true
     public var excludeRegionOnlyLocations: Bool = true
+    /// The forecast's background as a fine + broad kernel mixture (false: a single kernel).
+    public var multiScaleBackground: Bool = true
 
     public init(from: CivilDate, to: CivilDate) {
         self.from = from
@@ -50,6 +52,7 @@ public struct BacktestParameters: Sendable, Equatable {
             ("cell_km", .number(cellSizeKm)), ("distance_km", .number(distanceKm)), ("recent_days", .number(Double(recentDays))),
             ("baseline_days", .number(Double(baselineDays))), ("random_draws", .number(Double(randomDraws))),
             ("seed", .number(Double(seed))), ("exclude_region_only", .bool(excludeRegionOnlyLocations)),
+            ("multi_scale_background", .bool(multiScaleBackground)),
         ])
     }
 }
@@ -151,7 +154,8 @@ public enum Backtester {
         var expectedTotal = 0.0, observedTotal = 0
         for asOf in origins {
             dp.asOf = asOf
-            let fp = RiskForecastParameters(asOf: asOf, horizonDays: p.horizonDays, cellSizeKm: p.cellSizeKm, matching: dp)
+            var fp = RiskForecastParameters(asOf: asOf, horizonDays: p.horizonDays, cellSizeKm: p.cellSizeKm, matching: dp)
+            fp.multiScaleBackground = p.multiScaleBackground
             // No look-ahead: the forecaster sees only events dated on or before T.
             let history = usable.filter { $0.date! <= asOf }
             let forecast: RiskForecast

@@ -20,6 +20,8 @@ public struct RiskForecastParameters: Sendable, Equatable {
     public var recentDays: Int = 30
     /// Leave out events located only to a region (geo precision 3).
     public var excludeRegionOnlyLocations: Bool = true
+    /// Background as a fine + broad kernel mixture (false: a single kernel, for comparisons).
+    public var multiScaleBackground: Bool = true
 
     public init(asOf: CivilDate) { self.asOf = asOf }
 
@@ -40,7 +42,7 @@ public struct RiskForecastParameters: Sendable, Equatable {
             ("as_of", .string(asOf.description)), ("horizon_days", .number(Double(horizonDays))),
             ("cell_km", .number(cellSizeKm)), ("quiet_distance_km", .number(quietDistanceKm)),
             ("quiet_baseline_days", .number(Double(quietBaselineDays))), ("recent_days", .number(Double(recentDays))),
-            ("exclude_region_only", .bool(excludeRegionOnlyLocations)),
+            ("exclude_region_only", .bool(excludeRegionOnlyLocations)), ("multi_scale_background", .bool(multiScaleBackground)),
         ])
     }
 }
@@ -76,7 +78,7 @@ public struct RiskForecast: Sendable {
 
     public var metadata: [(String, JSONValue)] {
         [
-            ("model", .string("background (Gaussian KDE, bandwidth by leave-one-out likelihood CV) + self-excitation (exponential delay, Gaussian distance), fitted by EM")),
+            ("model", .string("background (mixture of a fine and a broad Gaussian KDE, bandwidths and weight by leave-one-out likelihood CV) + self-excitation (exponential delay, Gaussian distance), fitted by EM")),
             ("parameters", parameters.json), ("fit", fit.json), ("events_used", .number(Double(eventsUsed))),
             ("expected_total", .number(expected.reduce(0, +))),
             ("notes", .array(notes.map { .string($0) })),
@@ -127,7 +129,8 @@ public enum RiskForecaster {
         if outside > 0 { notes.append("\(outside) events outside the area were left out of the fit") }
         guard let firstDay = days.min() else { throw ForecastError.tooFewEvents(0) }
         let fit = try SelfExcitingFit.fit(points: SpaceTimePoints(xKm: xs, yKm: ys, tDays: ts), grid: grid.spec, mask: grid.mask,
-                                          startDay: Double(firstDay), endDay: 1, minimumBandwidthKm: p.cellSizeKm / 2)
+                                          startDay: Double(firstDay), endDay: 1, minimumBandwidthKm: p.cellSizeKm / 2,
+                                          multiScaleBackground: p.multiScaleBackground)
         notes += fit.notes
         let (background, triggered) = try expectedCounts(fit: fit, grid: grid, horizonDays: p.horizonDays)
         let expected = zip(background, triggered).map { $0 + $1 }
@@ -176,8 +179,7 @@ public enum RiskForecaster {
         let cellKm = spec.cellSizeMeters / 1000
         let cellArea = spec.cellAreaKm2
         // Background source per cell per day.
-        let b = try BackgroundDensity.onGrid(xKm: fit.points.xKm, yKm: fit.points.yKm, weights: fit.backgroundWeights,
-                                             bandwidthKm: fit.backgroundBandwidthKm, grid: spec)
+        let b = try fit.background.onGrid(xKm: fit.points.xKm, yKm: fit.points.yKm, weights: fit.backgroundWeights, grid: spec)
         var source = [Double](repeating: 0, count: n)
         for i in 0..<n where grid.mask[i] != 0 { source[i] = mu * b[i] * cellArea }
         // Pending triggered mass from the history: Σⱼ α·e^{−ω(end − tⱼ)}·F_j(cell).

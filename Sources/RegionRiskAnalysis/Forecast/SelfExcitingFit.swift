@@ -11,10 +11,14 @@ public struct SelfExcitingFit: Sendable {
     /// Standard errors of (μ, α, ω, σ), from the observed information with the background held
     /// fixed; nil where the information is singular (typically α ≈ 0: no self-excitation found).
     public var standardErrors: [Double?]
-    /// Background Gaussian σ chosen by leave-one-out likelihood cross-validation, km.
-    public var backgroundBandwidthKm: Double
-    /// Every (σ km, mean leave-one-out log-likelihood) tried in the final selection.
+    /// The background's two-scale kernel mixture chosen by leave-one-out likelihood cross-validation.
+    public var background: BackgroundMixture
+    /// The background's fine Gaussian σ, km (its only one when `background.broadWeight` is 0).
+    public var backgroundBandwidthKm: Double { background.fineBandwidthKm }
+    /// Every (σ km, mean leave-one-out log-likelihood) of a single kernel tried in the final selection.
     public var bandwidthScores: [(bandwidthKm: Double, score: Double)]
+    /// Mean leave-one-out log-likelihood of the chosen mixture (≥ the best single kernel's).
+    public var backgroundScore: Double
     /// ∫ b over the area (the rest of the background kernel mass falls outside it).
     public var backgroundMassInArea: Double
     public var logLikelihood: Double
@@ -34,13 +38,16 @@ public struct SelfExcitingFit: Sendable {
     /// Fits the model to `points` observed over [startDay, endDay] inside the cells of `grid`
     /// where `mask` is 1 (grid in metres; points in km).
     ///
-    /// Alternates (twice) between choosing the background bandwidth by leave-one-out likelihood
-    /// cross-validation on declustered weights (first pass: every event weight 1; then each
+    /// Alternates (twice) between choosing the background (a fine and a broad kernel and their
+    /// mixing weight) by leave-one-out likelihood cross-validation on declustered weights (the
+    /// second pass searches from the first pass's bandwidths; see `BackgroundDensity.select`) (first pass: every event weight 1; then each
     /// event's background probability) and EM for (μ, α, ω, σ) given that background.
     /// - Parameter minimumBandwidthKm: the smallest background σ tried and the floor of the
     ///   triggering σ (the grid resolves no less, and places are coded to named locations).
+    /// - Parameter multiScaleBackground: false restricts the background to a single kernel (β = 0),
+    ///   the model before the two-scale mixture, kept for comparisons.
     public static func fit(points unsorted: SpaceTimePoints, grid: GridSpec, mask: [UInt8], startDay: Double, endDay: Double,
-                           minimumBandwidthKm: Double) throws -> SelfExcitingFit
+                           minimumBandwidthKm: Double, multiScaleBackground: Bool = true) throws -> SelfExcitingFit
     {
         guard unsorted.count >= 2 else { throw ForecastError.tooFewEvents(unsorted.count) }
         guard unsorted.xKm.count == unsorted.count, unsorted.yKm.count == unsorted.count else {
@@ -65,18 +72,22 @@ public struct SelfExcitingFit: Sendable {
         var lag = min(duration, 60.0), dist = min(extentKm, 20.0)
         var result: SelfExcitingFitter.EMResult?
         var fitter: SelfExcitingFitter?
-        var bandwidth = minimumBandwidthKm
+        var background = BackgroundMixture(fineBandwidthKm: minimumBandwidthKm, broadBandwidthKm: minimumBandwidthKm, broadWeight: 0)
         var scores: [(bandwidthKm: Double, score: Double)] = []
+        var backgroundScore = -Double.infinity
         var mass = 1.0
         var notes: [String] = []
         var usedWeights = weights
         for pass in 0..<2 {
-            let selected = try BackgroundDensity.selectBandwidth(xKm: points.xKm, yKm: points.yKm, weights: weights,
-                                                                 minimumKm: minimumBandwidthKm, maximumKm: extentKm / 2)
-            bandwidth = selected.bandwidthKm
+            let selected = try BackgroundDensity.select(xKm: points.xKm, yKm: points.yKm, weights: weights,
+                                                        minimumKm: minimumBandwidthKm, maximumKm: extentKm / 2,
+                                                        mixture: multiScaleBackground, refine: false,
+                                                        around: pass == 0 ? nil : background)
+            background = selected.mixture
             scores = selected.scores
-            let atEvents = try BackgroundDensity.leaveOneOut(xKm: points.xKm, yKm: points.yKm, weights: weights, bandwidthKm: bandwidth)
-            let onGrid = try BackgroundDensity.onGrid(xKm: points.xKm, yKm: points.yKm, weights: weights, bandwidthKm: bandwidth, grid: grid)
+            backgroundScore = selected.mixtureScore
+            let atEvents = selected.atEvents
+            let onGrid = try background.onGrid(xKm: points.xKm, yKm: points.yKm, weights: weights, grid: grid)
             mass = 0
             for i in 0..<grid.cellCount where mask[i] != 0 { mass += onGrid[i] * cellArea }
             mass = min(max(mass, 1e-9), 1)
@@ -116,10 +127,18 @@ public struct SelfExcitingFit: Sendable {
             notes.append(String(format: "the fitted branching ratio α = %.3g is ≥ 1 (explosive): forecasts grow with the horizon", em.parameters.alpha))
         }
         return SelfExcitingFit(
-            parameters: em.parameters, standardErrors: f.standardErrors(at: em.parameters), backgroundBandwidthKm: bandwidth,
-            bandwidthScores: scores, backgroundMassInArea: mass, logLikelihood: em.logLikelihood, emIterations: em.iterations,
+            parameters: em.parameters, standardErrors: f.standardErrors(at: em.parameters), background: background,
+            bandwidthScores: scores, backgroundScore: backgroundScore, backgroundMassInArea: mass, logLikelihood: em.logLikelihood, emIterations: em.iterations,
             converged: em.converged, maxLagDays: lag, maxDistanceKm: dist, points: points, backgroundWeights: usedWeights,
             startDay: startDay, endDay: endDay, notes: notes)
+    }
+
+    /// The background in words, e.g. "kernel σ 12.0 km" or "kernels σ 12.0 km (70%) and 95.0 km (30%)".
+    public var backgroundDescription: String {
+        let b = background
+        guard b.broadWeight > 0 else { return String(format: "kernel σ %.1f km", b.fineBandwidthKm) }
+        return String(format: "kernels σ %.1f km (%.0f%%) and %.1f km (%.0f%%)", b.fineBandwidthKm, 100 * (1 - b.broadWeight),
+                      b.broadBandwidthKm, 100 * b.broadWeight)
     }
 
     /// Fitted parameters with standard errors, for output metadata.
@@ -132,6 +151,7 @@ public struct SelfExcitingFit: Sendable {
             ])))
         }
         items.append(("background_bandwidth_km", .number(backgroundBandwidthKm)))
+        items.append(("background_mixture", background.json))
         items.append(("background_mass_in_area", .number(backgroundMassInArea)))
         items.append(("log_likelihood", .number(logLikelihood)))
         items.append(("em_iterations", .number(Double(emIterations))))

@@ -106,12 +106,12 @@ struct SelfExcitingFitter {
     /// share coordinates exactly; without a floor the likelihood grows without bound as σ → 0.
     var minimumSigmaKm: Double = 0
 
-    /// Candidate pairs in compressed rows: for child i, parents in pairStart[i]..<pairStart[i+1].
-    private(set) var pairStart: [Int] = []
-    private(set) var pairLag: [Float] = []
-    private(set) var pairDistance2: [Float] = []
+    /// Candidate pairs (see `TriggeringPairs`), set by `buildPairs`.
+    private(set) var pairs = TriggeringPairs(start: [0], lagDays: [], distanceSquaredKm2: [])
     private(set) var maxLagDays: Double = 0
     private(set) var maxDistanceKm: Double = 0
+    /// Time each event has to trigger before the end of the window, days (nonincreasing with the index).
+    let exposure: [Double]
 
     init(points: SpaceTimePoints, backgroundAtEvent: [Double], backgroundMassInArea: Double, startDay: Double, endDay: Double) {
         self.points = points
@@ -119,53 +119,39 @@ struct SelfExcitingFitter {
         self.backgroundMassInArea = backgroundMassInArea
         self.startDay = startDay
         self.endDay = endDay
+        exposure = points.tDays.map { max(0, endDay - $0) }
     }
 
     /// Builds the candidate pairs (points must be sorted by time).
     mutating func buildPairs(maxLagDays: Double, maxDistanceKm: Double) {
         self.maxLagDays = maxLagDays
         self.maxDistanceKm = maxDistanceKm
-        let n = points.count
-        let xs = points.xKm, ys = points.yKm, ts = points.tDays
-        let cell = max(maxDistanceKm, 1e-9)
-        // Spatial buckets of side maxDistanceKm; each child looks in its 3×3 neighbourhood at
-        // earlier events within the lag.
-        var buckets: [Int64: [Int32]] = [:]
-        func key(_ cx: Int64, _ cy: Int64) -> Int64 { (cx &* 73_856_093) ^ (cy &* 19_349_663) }
-        let bx = xs.map { Int64(floor($0 / cell)) }, by = ys.map { Int64(floor($0 / cell)) }
-        var start = [Int](repeating: 0, count: n + 1)
-        var lag: [Float] = [], d2: [Float] = []
-        let r2max = maxDistanceKm * maxDistanceKm
-        var lists: [[Int32]] = []
-        lists.reserveCapacity(9)
-        for i in 0..<n {
-            lists.removeAll(keepingCapacity: true)
-            for dx in -1...1 { for dy in -1...1 { if let l = buckets[key(bx[i] + Int64(dx), by[i] + Int64(dy))] { lists.append(l) } } }
-            for l in lists {
-                // Bucket lists are in time order: scan from the newest back while within the lag.
-                var k = l.count - 1
-                while k >= 0 {
-                    let j = Int(l[k])
-                    let dt = ts[i] - ts[j]
-                    if dt > maxLagDays { break }
-                    if dt > 0 {
-                        let ex = xs[i] - xs[j], ey = ys[i] - ys[j]
-                        let r2 = ex * ex + ey * ey
-                        if r2 <= r2max { lag.append(Float(dt)); d2.append(Float(r2)) }
-                    }
-                    k -= 1
-                }
-            }
-            start[i + 1] = lag.count
-            buckets[key(bx[i], by[i]), default: []].append(Int32(i))
-        }
-        pairStart = start
-        pairLag = lag
-        pairDistance2 = d2
+        pairs = TriggeringPairs(points: points, maxLagDays: maxLagDays, maxDistanceKm: maxDistanceKm)
     }
 
-    /// Time each event has to trigger before the end of the window, days.
-    private var exposure: [Double] { points.tDays.map { max(0, endDay - $0) } }
+    /// Beyond this ω·exposure, e^{−ω·e} (< 10⁻²⁶) changes no sum of the temporal terms: 1 − e^{−ω·e}
+    /// rounds to 1 and e·e^{−ω·e} is below 10⁻²² of the sums it joins.
+    static let negligibleDecay = 60.0
+
+    /// The events whose exposure e has ω·e < `negligibleDecay`: a suffix of the index range (exposure
+    /// is nonincreasing), returned as its first index.
+    static func firstNonNegligible(_ exposure: [Double], omega: Double) -> Int {
+        let limit = negligibleDecay / omega
+        var lo = 0, hi = exposure.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if exposure[mid] >= limit { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Σⱼ (1 − e^{−ω·eⱼ}): the expected offspring per unit α inside the window.
+    static func triggerExposure(_ exposure: [Double], omega: Double) -> Double {
+        let first = firstNonNegligible(exposure, omega: omega)
+        var s = Double(first)
+        for k in first..<exposure.count { s += -expm1(-omega * exposure[k]) }
+        return s
+    }
 
     /// Log-likelihood at θ (μ, α, ω, σ); −∞ outside the parameter space.
     func logLikelihood(_ theta: SelfExcitingParameters) -> Double {
@@ -181,8 +167,8 @@ struct SelfExcitingFitter {
                 var local = 0.0
                 for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
                     var trig = 0.0
-                    for k in pairStart[i]..<pairStart[i + 1] {
-                        trig += exp(-w * Double(pairLag[k]) - Double(pairDistance2[k]) * inv2s2)
+                    for k in pairs.start[i]..<pairs.start[i + 1] {
+                        trig += exp(-w * pairs.lagDays[k] - pairs.distanceSquaredKm2[k] * inv2s2)
                     }
                     let lam = mu * backgroundAtEvent[i] + norm * trig
                     local += lam > 0 ? log(lam) : -.infinity
@@ -192,9 +178,7 @@ struct SelfExcitingFitter {
         }
         let sum = partial.reduce(0, +)
         guard sum.isFinite else { return -.infinity }
-        var comp = mu * (endDay - startDay) * backgroundMassInArea
-        for e in exposure { comp += a * (1 - exp(-w * e)) }
-        return sum - comp
+        return sum - mu * (endDay - startDay) * backgroundMassInArea - a * Self.triggerExposure(exposure, omega: w)
     }
 
     struct EMResult {
@@ -206,65 +190,116 @@ struct SelfExcitingFitter {
         var backgroundProbability: [Double]
     }
 
-    /// EM from `initial` until the relative change of every parameter is below `tolerance`.
-    func fitEM(initial: SelfExcitingParameters, maxIterations: Int = 500, tolerance: Double = 1e-6) -> EMResult {
-        var theta = initial
+    /// One EM step from θ: the E-step's background probabilities go to `pBackground`; returns the
+    /// M-step's parameters and the log-likelihood at θ (a by-product of the E-step).
+    func emStep(_ theta: SelfExcitingParameters, pBackground: inout [Double]) -> (next: SelfExcitingParameters, logLikelihood: Double) {
         let n = points.count
-        let expo = exposure
-        let duration = (endDay - startDay) * backgroundMassInArea
-        var pBackground = [Double](repeating: 1, count: n)
-        var iterations = 0
-        var converged = false
+        let mu = theta.muPerDay, a = theta.alpha, w = theta.omegaPerDay, s = theta.sigmaKm
+        let norm = a * w / (2 * Double.pi * s * s), inv2s2 = 1 / (2 * s * s)
         let chunks = max(1, min(8, n / 2000))
-        while iterations < maxIterations {
-            iterations += 1
-            let mu = theta.muPerDay, a = theta.alpha, w = theta.omegaPerDay, s = theta.sigmaKm
-            let norm = a * w / (2 * Double.pi * s * s), inv2s2 = 1 / (2 * s * s)
-            // E-step with sufficient statistics: Σ p_ij, Σ p_ij·lag, Σ p_ij·r², and p_i0 per event.
-            var partial = [(Double, Double, Double)](repeating: (0, 0, 0), count: chunks)
-            pBackground.withUnsafeMutableBufferPointer { pb in
-                let pbBase = pb
-                partial.withUnsafeMutableBufferPointer { part in
-                    let partBase = part
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                        var sp = 0.0, sl = 0.0, sr = 0.0
-                        for i in lo..<hi {
-                            var k0 = 0.0, kl = 0.0, kr = 0.0
-                            for k in pairStart[i]..<pairStart[i + 1] {
-                                let lagK = Double(pairLag[k]), r2 = Double(pairDistance2[k])
-                                let v = exp(-w * lagK - r2 * inv2s2)
-                                k0 += v; kl += v * lagK; kr += v * r2
-                            }
-                            let bg = mu * backgroundAtEvent[i]
-                            let lam = bg + norm * k0
-                            if lam > 0 {
-                                pbBase[i] = bg / lam
-                                let f = norm / lam
-                                sp += f * k0; sl += f * kl; sr += f * kr
-                            } else {
-                                pbBase[i] = 1
+        // E-step with sufficient statistics: Σ p_ij, Σ p_ij·lag, Σ p_ij·r², Σ log λᵢ, and p_i0 per event.
+        var partial = [(Double, Double, Double, Double)](repeating: (0, 0, 0, 0), count: chunks)
+        pBackground.withUnsafeMutableBufferPointer { pb in
+            let pbBase = pb
+            partial.withUnsafeMutableBufferPointer { part in
+                let partBase = part
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                    var sp = 0.0, sl = 0.0, sr = 0.0, sll = 0.0
+                    pairs.lagDays.withUnsafeBufferPointer { lags in
+                        pairs.distanceSquaredKm2.withUnsafeBufferPointer { d2 in
+                            for i in lo..<hi {
+                                var k0 = 0.0, kl = 0.0, kr = 0.0
+                                for k in pairs.start[i]..<pairs.start[i + 1] {
+                                    let lagK = lags[k], r2 = d2[k]
+                                    let v = exp(-w * lagK - r2 * inv2s2)
+                                    k0 += v; kl += v * lagK; kr += v * r2
+                                }
+                                let bg = mu * backgroundAtEvent[i]
+                                let lam = bg + norm * k0
+                                if lam > 0 {
+                                    pbBase[i] = bg / lam
+                                    let f = norm / lam
+                                    sp += f * k0; sl += f * kl; sr += f * kr
+                                    sll += log(lam)
+                                } else {
+                                    pbBase[i] = 1
+                                    sll = -.infinity
+                                }
                             }
                         }
-                        partBase[c] = (sp, sl, sr)
                     }
+                    partBase[c] = (sp, sl, sr, sll)
                 }
             }
-            let sTrig = partial.reduce(0) { $0 + $1.0 }, sLag = partial.reduce(0) { $0 + $1.1 }, sR2 = partial.reduce(0) { $0 + $1.2 }
-            let sBackground = pBackground.reduce(0, +)
-            // M-step (ECM): μ, then α given ω, then ω given α, then σ.
-            var next = theta
-            next.muPerDay = max(sBackground / duration, 1e-300)
-            let triggerExposure = expo.reduce(0) { $0 + (1 - exp(-w * $1)) }
-            next.alpha = triggerExposure > 0 ? sTrig / triggerExposure : 0
-            if sTrig > 1e-12 {
-                next.omegaPerDay = Self.solveOmega(sumP: sTrig, sumPLag: sLag, alpha: next.alpha, exposure: expo, start: w)
-                next.sigmaKm = max((sR2 / (2 * sTrig)).squareRoot(), minimumSigmaKm, 1e-6)
-            }
-            let change = zip(theta.vector, next.vector).map { abs($0 - $1) / max(abs($1), 1e-12) }.max() ?? 0
+        }
+        let sTrig = partial.reduce(0) { $0 + $1.0 }, sLag = partial.reduce(0) { $0 + $1.1 }, sR2 = partial.reduce(0) { $0 + $1.2 }
+        let sumLog = partial.reduce(0) { $0 + $1.3 }
+        let sBackground = pBackground.reduce(0, +)
+        let window = (endDay - startDay) * backgroundMassInArea
+        let triggerExposure = Self.triggerExposure(exposure, omega: w)
+        let logLikelihood = sumLog.isFinite ? sumLog - mu * window - a * triggerExposure : -.infinity
+        // M-step (ECM): μ, then α given ω, then ω given α, then σ.
+        var next = theta
+        next.muPerDay = max(sBackground / window, 1e-300)
+        next.alpha = triggerExposure > 0 ? sTrig / triggerExposure : 0
+        if sTrig > 1e-12 {
+            next.omegaPerDay = Self.solveOmega(sumP: sTrig, sumPLag: sLag, alpha: next.alpha, exposure: exposure, start: w)
+            next.sigmaKm = max((sR2 / (2 * sTrig)).squareRoot(), minimumSigmaKm, 1e-6)
+        }
+        return (next, logLikelihood)
+    }
+
+    /// EM from `initial` until the relative change of every parameter in one EM step is below
+    /// `tolerance`. With `accelerated`, SQUAREM (Varadhan & Roland 2008, step length SqS3) in
+    /// log-parameters: two EM steps u₀ → u₁ → u₂ give a secant extrapolation, kept (and stepped
+    /// from) only when the likelihood there is at least that at u₁; otherwise u₂ is kept. It
+    /// reaches the same fixed point as plain EM in fewer E-steps (`iterations` counts E-steps).
+    func fitEM(initial: SelfExcitingParameters, maxIterations: Int = 500, tolerance: Double = 1e-6,
+               accelerated: Bool = true) -> EMResult {
+        var theta = initial
+        var pBackground = [Double](repeating: 1, count: points.count)
+        var iterations = 0
+        var converged = false
+        func relativeChange(_ a: SelfExcitingParameters, _ b: SelfExcitingParameters) -> Double {
+            zip(a.vector, b.vector).map { abs($0 - $1) / max(abs($1), 1e-12) }.max() ?? 0
+        }
+        // One EM step; true when it ends the fit.
+        func plainStep() -> (stop: Bool, logLikelihood: Double) {
+            iterations += 1
+            let (next, ll) = emStep(theta, pBackground: &pBackground)
+            let change = relativeChange(theta, next)
             theta = next
-            if next.alpha < 1e-10 { converged = true; break }
-            if change < tolerance { converged = true; break }
+            return (next.alpha < 1e-10 || change < tolerance, ll)
+        }
+        while iterations < maxIterations {
+            let u0 = theta.vector.map { log($0) }
+            if plainStep().stop { converged = true; break }
+            guard accelerated, iterations + 2 <= maxIterations else { continue }
+            let u1 = theta.vector.map { log($0) }
+            let second = plainStep()
+            if second.stop { converged = true; break }
+            let u2 = theta.vector.map { log($0) }
+            let r = zip(u1, u0).map { $0 - $1 }, v = (0..<4).map { u2[$0] - 2 * u1[$0] + u0[$0] }
+            let rn = r.reduce(0) { $0 + $1 * $1 }.squareRoot(), vn = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard vn > 0, rn.isFinite, vn.isFinite, u2.allSatisfy(\.isFinite) else { continue }
+            let step = min(-1, -rn / vn)
+            guard step < -1 else { continue }
+            let extrapolated = (0..<4).map { u0[$0] - 2 * step * r[$0] + step * step * v[$0] }
+            let candidate = SelfExcitingParameters(vector: extrapolated.map { exp($0) })
+            guard candidate.vector.allSatisfy({ $0.isFinite && $0 > 0 }) else { continue }
+            // Step from the extrapolated point; keep it when its likelihood is at least that of u1
+            // (below u2's, by EM's monotony, it may still be: the next cycle climbs from there).
+            let kept = theta, keptBackground = pBackground
+            theta = candidate
+            let third = plainStep()
+            if !(third.logLikelihood >= second.logLikelihood) {
+                theta = kept
+                pBackground = keptBackground
+            } else if third.stop {
+                converged = true
+                break
+            }
         }
         return EMResult(parameters: theta, logLikelihood: logLikelihood(theta), iterations: iterations,
                         converged: converged, backgroundProbability: pBackground)
@@ -276,7 +311,8 @@ struct SelfExcitingFitter {
         for _ in 0..<50 {
             let w = exp(u)
             var c1 = 0.0, c2 = 0.0
-            for e in exposure {
+            for k in firstNonNegligible(exposure, omega: w)..<exposure.count {
+                let e = exposure[k]
                 let z = exp(-w * e)
                 c1 += e * z
                 c2 += e * e * z

@@ -68,8 +68,7 @@ final class SelfExcitingFitTests: XCTestCase {
         let points = ForecastSimulation.simulate(days: 600, seed: 11)
         let fit = try SelfExcitingFit.fit(points: points, grid: ForecastSimulation.grid, mask: ForecastSimulation.mask,
                                           startDay: 0, endDay: 600, minimumBandwidthKm: 2.5)
-        let atEvents = try BackgroundDensity.leaveOneOut(xKm: fit.points.xKm, yKm: fit.points.yKm, weights: fit.backgroundWeights,
-                                                         bandwidthKm: fit.backgroundBandwidthKm)
+        let atEvents = try fit.background.leaveOneOut(xKm: fit.points.xKm, yKm: fit.points.yKm, weights: fit.backgroundWeights)
         var fitter = SelfExcitingFitter(points: fit.points, backgroundAtEvent: atEvents, backgroundMassInArea: fit.backgroundMassInArea,
                                         startDay: 0, endDay: 600)
         fitter.buildPairs(maxLagDays: fit.maxLagDays, maxDistanceKm: fit.maxDistanceKm)
