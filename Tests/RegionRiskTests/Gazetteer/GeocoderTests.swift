@@ -1,6 +1,7 @@
 import XCTest
 @testable import RegionRiskBase
 @testable import RegionRiskData
+@testable import RegionRiskReport
 @testable import RegionRiskGeoJSON
 
 final class GeocoderTests: XCTestCase {

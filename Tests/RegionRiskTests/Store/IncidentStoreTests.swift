@@ -3,6 +3,7 @@ import GRDB
 import XCTest
 @testable import RegionRiskBase
 @testable import RegionRiskData
+@testable import RegionRiskReport
 @testable import RegionRiskGeoJSON
 
 

@@ -4,6 +4,7 @@ import RegionRiskGeodata
 import XCTest
 @testable import RegionRiskBase
 @testable import RegionRiskData
+@testable import RegionRiskReport
 @testable import RegionRiskGeoJSON
 @testable import RegionRiskPostgres
 

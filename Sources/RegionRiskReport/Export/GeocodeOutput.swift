@@ -1,4 +1,6 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskData
 import RegionRiskGeoJSON
 
 /// JSON and GeoJSON forms of geocoding results, with stable member order and rounding

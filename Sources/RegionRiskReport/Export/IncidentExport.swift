@@ -1,4 +1,6 @@
 import Foundation
+import RegionRiskBase
+import RegionRiskData
 import RegionRiskGeoJSON
 
 /// Formats `regionrisk events` writes.
