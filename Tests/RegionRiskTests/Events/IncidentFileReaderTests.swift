@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import RegionRiskBase
 @testable import RegionRiskData
+@testable import RegionRiskReport
 
 
 /// A gazetteer stand-in: "Testville" is a confident match, "Twintown" an ambiguous weak one.
