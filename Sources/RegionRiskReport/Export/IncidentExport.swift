@@ -99,6 +99,8 @@ extension IncidentStore {
             ("geocode_ambiguous", g.map { .bool($0.isAmbiguous) } ?? .null), ("source_file", .string(p.fileName)),
             ("source_sha256", .string(p.sha256)), ("source_line", .number(Double(p.line))), ("ingested_at", .string(p.ingestedAt)),
             ("source_url", str(i.sourceURL)), ("source_title", str(i.sourceTitle)), ("notes", str(i.notes)),
+            // kepler.gl's time playback: ISO 8601 datetimes, the event's day (end exclusive).
+            ("start", str(i.date?.startOfDayUTC)), ("end", str(i.date?.endOfDayUTC)),
         ])
         return GeoJSONFeature(id: .string("\(i.source):\(i.sourceEventID)"), geometry: .point(i.location), properties: properties)
     }
