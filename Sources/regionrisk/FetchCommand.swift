@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RegionRisk
+import RegionRiskPostgres
 import RegionRiskFetch
 
 /// `regionrisk fetch`: brings fresh incidents from a data provider's API into the store.
@@ -87,10 +88,10 @@ struct FetchACLEDCommand: ParsableCommand {
         do { account = try credentials.map { try ACLEDCredentials.load(from: URL(fileURLWithPath: $0)) } ?? ACLEDCredentials.fromEnvironment() } catch {
             throw CommandFailure.failed(error.localizedDescription, status: ExitStatus.failure)
         }
-        let dbPath = db ?? IncidentStore.defaultPath()
+        let dbPath = db ?? IncidentStores.defaultLocation()
         let inArea = try IngestCommand.areaFilter(area: area, toleranceKm: areaToleranceKm)
-        let store: IncidentStore
-        do { store = try IncidentStore(path: dbPath, busyTimeout: wait) } catch let e as IncidentStoreError {
+        let store: any IncidentStoring
+        do { store = try IncidentStores.open(dbPath, busyTimeout: wait) } catch let e as IncidentStoreError {
             throw CommandFailure.failed(e.localizedDescription, status: e.isBusy ? ExitStatus.busy : ExitStatus.failure)
         }
 
@@ -133,12 +134,15 @@ struct FetchACLEDCommand: ParsableCommand {
         try ACLEDExportFile.writeEvents(fetched.rows, to: eventsFile)
         try ACLEDExportFile.writeDeletions(fetched.deletedIDs, to: deletionsFile)
 
+        // Beside a SQLite store; in the current folder for a PostgreSQL one.
+        let rejectsFolder = IncidentStores.isPostgreSQL(dbPath) ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            : URL(fileURLWithPath: dbPath).deletingLastPathComponent()
         let rejectsURL = rejects.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: dbPath).deletingLastPathComponent().appendingPathComponent(ACLEDExportFile.baseName(country: country) + ".rejects.csv")
+            ?? rejectsFolder.appendingPathComponent(ACLEDExportFile.baseName(country: country) + ".rejects.csv")
         let reader = IncidentFileReader(format: .acled, resolver: IngestCommand.placeNameResolver)
         let summary: IngestSummary
         do {
-            summary = try store.ingest(file: eventsFile, reader: reader, areaFilter: inArea, deletions: deletionsFile)
+            summary = try store.ingest(file: eventsFile, reader: reader, areaFilter: inArea, deletions: deletionsFile, strict: false, progress: nil)
         } catch let e as IncidentStoreError {
             throw CommandFailure.failed(e.localizedDescription, status: e.isBusy ? ExitStatus.busy : ExitStatus.failure)
         }

@@ -113,7 +113,10 @@ final class StoreCLITests: XCTestCase {
             let second = try ok(["ingest", file, "--db", db])
             XCTAssertTrue(second.stdout.contains("  added                0"), second.stdout)
             XCTAssertTrue(second.stdout.contains("  updated              0"), second.stdout)
-            for text in [first.stdout, first.stderr, second.stdout, second.stderr] {
+            // JSON logs carry the store as a field: redacted too.
+            let json = try ok(["ingest", file, "--db", db, "--log-format", "json"])
+            XCTAssertTrue(json.stderr.contains("\"ingest_finished\""), json.stderr)
+            for text in [first.stdout, first.stderr, second.stdout, second.stderr, json.stdout, json.stderr] {
                 XCTAssertFalse(text.contains(password), "the password is never printed")
             }
         }

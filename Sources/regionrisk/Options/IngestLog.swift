@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RegionRisk
+import RegionRiskPostgres
 
 /// What `ingest` and `fetch` tell standard error about an ingest: its rejected and outside-area
 /// rows (text: the lines people read; JSON: one `row_rejected` / `outside_area` line each, with
@@ -10,7 +11,9 @@ enum IngestLog {
     /// Rows listed one by one before "… and N more".
     static let listedRows = 10
 
-    static func report(_ s: IngestSummary, database: String, rejectsURL: URL, log: Console = .standard) {
+    /// `database` is the `--db` value as given; logs name it redacted (no password).
+    static func report(_ s: IngestSummary, database location: String, rejectsURL: URL, log: Console = .standard) {
+        let database = IncidentStores.displayName(location)
         let counts = counts(of: s)
         for (name, n) in counts { Console.run.count(name, n) }
         guard Console.format == .json else {
