@@ -165,5 +165,8 @@ final class JSONLogTests: ScratchFolderTestCase {
         XCTAssertEqual(summary["names"] as? Int, 2)
         XCTAssertEqual(summary["resolved"] as? Int, 1)
         XCTAssertEqual(summary["not_resolved"] as? Int, 1)
+        // A subcommand's lines name it with its parent's words.
+        let list = jsonLines(try runCLI(["gazetteer", "list", "--data-dir", dir.path, "--log-format", "json"]).stderr)
+        XCTAssertEqual(list.last?["command"] as? String, "gazetteer list")
     }
 }
