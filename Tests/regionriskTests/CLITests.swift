@@ -11,7 +11,8 @@ final class CLITests: XCTestCase {
 
     /// Help is an answer, not a failure: every way of asking prints usage on stdout and exits 0.
     func testHelpPrintsUsageAndExitsZero() throws {
-        for arguments in [["--help"], ["help"], ["help", "report"], ["report", "--help"], ["flag", "-h"]] {
+        for arguments in [["--help"], ["help"], ["help", "report"], ["report", "--help"], ["flag", "-h"], ["gazetteer"], ["gazetteer", "--help"],
+                          ["help", "gazetteer", "import"], ["fetch", "acled", "--help"]] {
             let r = try runCLI(arguments)
             XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
             XCTAssertTrue(r.stdout.contains("USAGE: regionrisk"), "\(arguments): \(r.stdout.prefix(200))")

@@ -70,7 +70,7 @@ extension RegionRiskCommand {
             try mutable.run()
             Console.finishRun(status: ExitStatus.success)
             Foundation.exit(ExitStatus.success)
-        } catch where isParserOutcome(error) {
+        } catch where error is CleanExit || !isOwnCommand(type(of: command)) {
             // `regionrisk help …` and `--help` on a command with subcommands arrive here, from
             // the help command's `run()`: ArgumentParser prints them with their own status.
             exit(withError: error)
@@ -92,11 +92,17 @@ extension RegionRiskCommand {
         }
     }
 
-    /// True for ArgumentParser's own errors other than the ones `outcome` maps (ValidationError,
-    /// ExitCode): help requests and parser errors, whose types the library keeps internal.
-    static func isParserOutcome(_ error: Error) -> Bool {
-        if error is ValidationError || error is ExitCode { return false }
-        return error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    /// Whether `command` is one of RegionRisk's commands (the root or one of its subcommands, at
+    /// any depth) rather than one ArgumentParser supplies itself, such as its `help` command, whose
+    /// outcomes (help text, parser errors) ArgumentParser prints with its own status. Public API
+    /// only: the library keeps the types of those outcomes internal.
+    static func isOwnCommand(_ command: ParsableCommand.Type) -> Bool {
+        var pending: [ParsableCommand.Type] = [RegionRiskCommand.self]
+        while let next = pending.popLast() {
+            if next == command { return true }
+            pending += next.configuration.subcommands
+        }
+        return false
     }
 
     /// Whether the command line asks for JSON logs (read before parsing succeeded).
