@@ -11,6 +11,7 @@
 #
 # Usage: Benchmarks/compare-peers.sh          (prints the table; the raw lines go to $work)
 # Environment (SKIP_BUILD=1 uses the release binary already built):
+#   BUILD_PATH             the build folder (default <project>/.build; the binary is $BUILD_PATH/release/regionrisk)
 #   REGIONRISK_PEERS       the harness (default: <project>/../shared/peers); absent -> exits 0
 #   REGIONRISK_PEERS_WORK  scratch copy with its venv and event files
 #                          (default: ~/.cache/regionrisk/peers; never inside the project)
@@ -44,8 +45,9 @@ for n in 100k 1M; do
   [[ -f $work/data/events_$n.csv ]] || (cd "$work" && "$py" gen_events.py --n "$count" --out "data/events_$n.csv")
 done
 
-if [[ ${SKIP_BUILD:-0} != 1 ]]; then (cd "$project" && swift build -c release --product regionrisk >&2); fi
-bin="$project/.build/release/regionrisk"
+build="${BUILD_PATH:-$project/.build}"
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then (cd "$project" && swift build -c release --scratch-path "$build" --product regionrisk >&2); fi
+bin="$build/release/regionrisk"
 
 results="$work/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 : > "$results"
