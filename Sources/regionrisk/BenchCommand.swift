@@ -94,7 +94,9 @@ struct BenchCommand: ParsableCommand {
         let url = URL(fileURLWithPath: eventsFile)
         let read = try IncidentFileReader(latestDate: CivilDate(year: 9999, month: 12, day: 31)).read(url)
         if !read.rejected.isEmpty {
-            FileHandle.standardError.write(Data("bench: \(eventsFile): \(read.rejected.count) rows not read (first: line \(read.rejected[0].line): \(read.rejected[0].reason))\n".utf8))
+            Console.standard.warning("\(eventsFile): \(read.rejected.count) rows not read (first: line \(read.rejected[0].line): \(read.rejected[0].reason))",
+                                     event: "rows_rejected",
+                                     ["path": .string(eventsFile), "count": .number(read.rejected.count), "line": .number(read.rejected[0].line)])
         }
         guard !read.incidents.isEmpty else { throw ValidationError("--events-file \(eventsFile): no usable events") }
         return read.incidents.map(\.location)
