@@ -308,11 +308,23 @@ package enum CSVText {
     }
 
     /// One field, quoted when needed (RFC 4180 §2.6–2.7).
+    ///
+    /// Works on UTF-8 bytes, not Characters: a quote or space followed by a combining mark
+    /// (`"\u{0613}`) is one Character, which String's `replacingOccurrences(of: "\"")` and
+    /// `hasPrefix(" ")` do not match, so the quote went undoubled and the field read back changed.
     package static func field(_ f: String) -> String {
-        let needsQuotes = f.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            || f.hasPrefix(" ") || f.hasSuffix(" ")
+        let utf8 = f.utf8
+        let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || utf8.first == 0x20 || utf8.last == 0x20
         guard needsQuotes else { return f }
-        return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(utf8.count + 8)
+        for b in utf8 {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes bytes as Windows-1252, whose 0x80–0x9F block holds the curly quotes and dashes
