@@ -65,6 +65,26 @@ final class CSVReaderTests: XCTestCase {
         }
     }
 
+    /// `CSVReader(bytes:name:)`, the fuzzer's entry point, is the file's parser: the same
+    /// records, start lines and errors as reading the file, at chunk sizes that split records.
+    func testBytesInMemoryReadAsTheFileDoes() throws {
+        func outcome(_ reader: () throws -> CSVReader) -> String {
+            var out: [String] = []
+            do { try reader().forEachRecord { out.append("\($0.line): \($0.fields)") } } catch { out.append("\(error)") }
+            return out.joined(separator: "\n")
+        }
+        for fixture in ["events/in/tricky.csv", "events/in/unbalanced-quotes.csv", "events/in/latin1.csv"] {
+            let url = Fixtures.url(fixture)
+            let bytes = try Array(Data(contentsOf: url))
+            for chunkSize in [16, 17, 1 << 20] {
+                let fromFile = outcome { try CSVReader(url: url, chunkSize: chunkSize) }
+                XCTAssertFalse(fromFile.isEmpty)
+                XCTAssertEqual(outcome { CSVReader(bytes: bytes, name: url.path, chunkSize: chunkSize) }, fromFile, "\(fixture), chunk \(chunkSize)")
+            }
+        }
+        XCTAssertEqual(outcome { CSVReader(bytes: [], name: "empty.csv") }, "")
+    }
+
     func testUnbalancedQuoteNamesFileAndTheLineItOpensOn() throws {
         let url = Fixtures.url("events/in/unbalanced-quotes.csv")
         var seen: [String] = []
