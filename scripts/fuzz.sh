@@ -5,6 +5,7 @@
 #                                          SECONDS, starting from Tests/Fuzz/TARGET/corpus/ (read
 #                                          only); new inputs go to .build-fuzz/TARGET/corpus/,
 #                                          crashes to .build-fuzz/TARGET/crash-*. ARGS go to libFuzzer.
+#   scripts/fuzz.sh TARGET SECONDS FILE... runs TARGET once on each FILE (a saved crash) instead.
 # The fuzzer is one binary for all targets: the modules the readers need (none needs GRDB, PROJ
 # or GEOS) and the harnesses, compiled with -sanitize=fuzzer,address; RegionRiskGeodata is
 # replaced by Tests/Fuzz/support/EmbeddedGeodata.swift, reading Geodata/mali/.
@@ -20,6 +21,9 @@ declare -A describe=(
   [date]="date parser: byte and String parsers agree, YYYY-MM-DD round trip"
 )
 declare -A harness=([csv]=CSVFuzz [geojson]=GeoJSONFuzz [row]=RowFuzz [geocoder]=GeocoderFuzz [date]=DateFuzz)
+# Largest input per target, bytes: enough for several records across the csv harness's 64-byte
+# chunks, a feature collection, or a paragraph of text; a longer input only costs time per run.
+declare -A max_len=([csv]=4096 [geojson]=4096 [row]=1024 [geocoder]=512 [date]=64)
 
 if [[ "${1:-}" == "--list" ]]; then
   for t in "${targets[@]}"; do printf '%-9s %s\n' "$t" "${describe[$t]}"; done
@@ -68,11 +72,22 @@ if [[ ! -x "$binary" || "$newest" -nt "$binary" ]]; then
       "${harnesses[@]}" -L "$bin/module" -lRegionRiskData -lRegionRiskGeoJSON -lRegionRiskBase -lRegionRiskGeodata \
       -o "$binary" 2>> "$bin/build.log"; } || { grep -v "Cannot export local symbol" "$bin/build.log" >&2; exit 1; }
 fi
-# Inputs go through a file: keep it on tmpfs when there is one.
+# The row and geojson targets read their input from a file: keep it on tmpfs when there is one.
 inputs="${REGIONRISK_FUZZ_SCRATCH:-/dev/shm}"
 [[ -d "$inputs" && -w "$inputs" ]] || inputs="$scratch"
 export REGIONRISK_FUZZ_SCRATCH="$inputs" REGIONRISK_FUZZ_GEODATA="$root/Geodata/mali" REGIONRISK_FUZZ_TARGET="$target"
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
+# No allocation stack traces (unwinding on every malloc was a tenth of each run's time): rerun a
+# crash with ASAN_OPTIONS=detect_leaks=0 for them. Swift's own crash handler is off, as ASan
+# trips inside it; libFuzzer reports the trap and saves the input.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:malloc_context_size=0}" SWIFT_BACKTRACE="enable=no"
+# Saved inputs named on the command line run once each, without the corpora.
+args=() files=()
+for a in "$@"; do
+  if [[ "$a" != -* && -f "$a" ]]; then files+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"); else args+=("$a"); fi
+done
 cd "$scratch"
-exec nice -n 19 "$binary" -max_total_time="$seconds" -print_final_stats=1 -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
-  "$@" "$scratch/corpus" "$root/Tests/Fuzz/$target/corpus"
+if (( ${#files[@]} )); then
+  exec "$binary" -timeout=20 -rss_limit_mb=4096 "${args[@]}" "${files[@]}"
+fi
+exec nice -n 19 "$binary" -max_total_time="$seconds" -print_final_stats=1 -max_len="${max_len[$target]}" -timeout=20 -rss_limit_mb=4096 \
+  "${args[@]}" "$scratch/corpus" "$root/Tests/Fuzz/$target/corpus"

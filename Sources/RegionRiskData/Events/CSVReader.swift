@@ -19,7 +19,10 @@ package final class CSVReader {
     /// The first line holding bytes that are not UTF-8, when `string(_:)` met any.
     package fileprivate(set) var firstNonUTF8Line: Int?
 
+    // The file's descriptor, or -1 when the CSV is held in `memory`.
     private let fd: Int32
+    private let memory: [UInt8]?
+    private var memoryOffset = 0
     private let chunkSize: Int
     private let chunk: UnsafeMutablePointer<UInt8>
     // Field bytes of the record being read, each field followed by a NUL (so strtod can read it).
@@ -32,9 +35,8 @@ package final class CSVReader {
     private var fieldCount = 0
 
     /// Opens `url` for reading; throws `CSVError` naming the file when it cannot be opened.
-    package init(url: URL, chunkSize: Int = 1 << 20) throws {
-        self.url = url
-        fd = open(url.path, O_RDONLY)
+    package convenience init(url: URL, chunkSize: Int = 1 << 20) throws {
+        let fd = open(url.path, O_RDONLY)
         if fd < 0 {
             let reason = String(cString: strerror(errno))
             throw CSVError(file: url.path, line: nil, reason: "cannot open: \(reason)")
@@ -48,7 +50,20 @@ package final class CSVReader {
         // A small regular file needs no 1 MiB chunk (and buffers three times that): reading
         // the many small files of tests and fuzzing allocates only what they hold.
         let wholeFile = statted && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) + 1 : chunkSize
-        self.chunkSize = max(min(chunkSize, wholeFile), 16)
+        self.init(url: url, fd: fd, memory: nil, chunkSize: min(chunkSize, wholeFile))
+    }
+
+    /// Reads CSV already in memory, through the same chunked parser as a file (the fuzzer's
+    /// entry point: no file system per input); `name` stands for the file in messages.
+    package convenience init(bytes: [UInt8], name: String, chunkSize: Int = 1 << 20) {
+        self.init(url: URL(fileURLWithPath: name), fd: -1, memory: bytes, chunkSize: min(chunkSize, bytes.count + 1))
+    }
+
+    private init(url: URL, fd: Int32, memory: [UInt8]?, chunkSize: Int) {
+        self.url = url
+        self.fd = fd
+        self.memory = memory
+        self.chunkSize = max(chunkSize, 16)
         chunk = .allocate(capacity: self.chunkSize)
         bufCap = 2 * self.chunkSize + 64
         buf = .allocate(capacity: bufCap)
@@ -57,10 +72,20 @@ package final class CSVReader {
     }
 
     deinit {
-        close(fd)
+        if fd >= 0 { close(fd) }
         chunk.deallocate()
         buf.deallocate()
         ends.deallocate()
+    }
+
+    /// Fills `chunk` with the next bytes of the file or of `memory`: the count, 0 at the end,
+    /// -1 with errno set when the read failed.
+    private func readChunk() -> Int {
+        guard let memory else { return read(fd, chunk, chunkSize) }
+        let n = min(chunkSize, memory.count - memoryOffset)
+        if n > 0 { memory.withUnsafeBufferPointer { chunk.update(from: $0.baseAddress! + memoryOffset, count: n) } }
+        memoryOffset += n
+        return n
     }
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
@@ -101,7 +126,7 @@ package final class CSVReader {
         }
 
         while true {
-            let n = read(fd, chunk, chunkSize)
+            let n = readChunk()
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CSVError(file: url.path, line: line, reason: "read failed: \(String(cString: strerror(errno)))")
@@ -308,11 +333,23 @@ package enum CSVText {
     }
 
     /// One field, quoted when needed (RFC 4180 §2.6–2.7).
+    ///
+    /// Works on UTF-8 bytes, not Characters: a quote or space followed by a combining mark
+    /// (`"\u{0613}`) is one Character, which String's `replacingOccurrences(of: "\"")` and
+    /// `hasPrefix(" ")` do not match, so the quote went undoubled and the field read back changed.
     package static func field(_ f: String) -> String {
-        let needsQuotes = f.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            || f.hasPrefix(" ") || f.hasSuffix(" ")
+        let utf8 = f.utf8
+        let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || utf8.first == 0x20 || utf8.last == 0x20
         guard needsQuotes else { return f }
-        return "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(utf8.count + 8)
+        for b in utf8 {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes bytes as Windows-1252, whose 0x80–0x9F block holds the curly quotes and dashes

@@ -13,12 +13,12 @@ func geocoderFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = PlaceNameNormalizer.coreKey(text)
     for reading in ReportedPlaceName.readings(of: text) { _ = PlaceNameNormalizer.fullKey(reading) }
     if let result = try? FuzzGazetteer.small.geocode(text, limit: 3) {
-        precondition(result.confidence >= 0 && result.confidence <= 1.000001, "confidence \(result.confidence)")
+        fuzzCheck(result.confidence >= 0 && result.confidence <= 1.000001, "confidence \(result.confidence)")
     }
     _ = FuzzGazetteer.small.resolvePlaceName(text, admin1Hint: nil)
     for m in FuzzGazetteer.small.mentions(inText: text) {
-        precondition(m.range.lowerBound >= text.startIndex && m.range.upperBound <= text.endIndex)
-        precondition(m.line >= 1 && m.column >= 1)
+        fuzzCheck(m.range.lowerBound >= text.startIndex && m.range.upperBound <= text.endIndex, "mention range outside the text")
+        fuzzCheck(m.line >= 1 && m.column >= 1, "mention at line \(m.line) column \(m.column)")
     }
     return 0
 }

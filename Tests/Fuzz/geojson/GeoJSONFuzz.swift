@@ -11,7 +11,7 @@ func geoJSONFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let value = try? JSONValue.parse(bytes) {
         let text = value.serialized()
         let again = try? JSONValue.parse(Data(text.utf8))
-        precondition(again?.serialized() == text, "JSON round trip changed the value")
+        fuzzCheck(again?.serialized() == text, "JSON round trip changed the value")
         if let fc = try? GeoJSONFeatureCollection(json: value) { _ = fc.serialized() }
         if let g = try? GeoJSONGeometry(json: value) { _ = g.json(decimals: 6) }
     }

@@ -13,10 +13,10 @@ func rowFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     reader.requiresDateColumn = size % 2 == 0
     guard let result = try? reader.read(url) else { return 0 }
     for i in result.incidents {
-        precondition(i.location.lat.isFinite && abs(i.location.lat) <= 90, "latitude out of range")
-        precondition(i.location.lon.isFinite && abs(i.location.lon) <= 180, "longitude out of range")
-        if let f = i.fatalities { precondition(ParameterLimits.fatalities.contains(f), "fatalities \(f) accepted") }
-        if let w = i.weight { precondition(ParameterLimits.weight.contains(w), "weight \(w) accepted") }
+        fuzzCheck(i.location.lat.isFinite && abs(i.location.lat) <= 90, "latitude out of range")
+        fuzzCheck(i.location.lon.isFinite && abs(i.location.lon) <= 180, "longitude out of range")
+        if let f = i.fatalities { fuzzCheck(ParameterLimits.fatalities.contains(f), "fatalities \(f) accepted") }
+        if let w = i.weight { fuzzCheck(ParameterLimits.weight.contains(w), "weight \(w) accepted") }
     }
     for r in result.rejected { _ = r.description }
     return 0

@@ -27,3 +27,9 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fuzzTarget(data, size)
 }
+
+/// A property every harness checks. Unlike `precondition`, which traps without its message in
+/// -O builds, a failure prints what broke before libFuzzer saves the input.
+func fuzzCheck(_ condition: Bool, _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+    if !condition { fatalError(message(), file: file, line: line) }
+}
