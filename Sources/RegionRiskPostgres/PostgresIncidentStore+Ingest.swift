@@ -6,21 +6,16 @@ import RegionRiskData
 extension PostgresIncidentStore: IncidentStoring {
     /// As `IncidentStore.ingest`: one transaction, holding the write lock; rows are sent with
     /// COPY into a temporary table in batches and merged with one INSERT … ON CONFLICT each.
-    public func ingest(
-        file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)? = nil, deletions: URL? = nil,
-        strict: Bool = false, progress: ((IngestProgress) -> Void)? = nil
-    ) throws -> IngestSummary {
-        let (deletionIDs, totalBytes, prepared) = try IngestDriver.prepare(file: file, deletions: deletions)
-        var summary = prepared
+    public func ingest(_ request: IngestRequest, progress: ((IngestProgress) -> Void)?) throws -> IngestSummary {
+        let prepared = try IngestDriver.prepare(request)
+        var summary = prepared.summary
         var complete = true
         try translatingErrors {
             try transaction {
                 try lockForWriting()
                 try execute("CREATE TEMP TABLE incident_stage (seq bigint, \(Self.stageColumnTypes)) ON COMMIT DROP")
                 var tx = PostgresIngestTransaction(store: self)
-                complete = try IngestDriver.fill(
-                    &tx, summary: &summary, file: file, reader: reader, areaFilter: areaFilter, deletionIDs: deletionIDs,
-                    strict: strict, totalBytes: totalBytes, progress: progress)
+                complete = try IngestDriver.fill(&tx, summary: &summary, request, prepared, progress: progress)
                 return complete
             }
         }

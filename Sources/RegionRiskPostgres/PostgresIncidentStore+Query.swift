@@ -37,6 +37,16 @@ extension PostgresIncidentStore {
         return try translatingErrors { try integer("SELECT COUNT(*) FROM incident i \(whereSQL)", binds) }
     }
 
+    public func countFatalitiesOutOfRange() throws -> Int {
+        let range = ParameterLimits.fatalities
+        var binds = PostgresBindings()
+        binds.append(range.lowerBound)
+        binds.append(range.upperBound)
+        return try translatingErrors {
+            try integer("SELECT COUNT(*) FROM incident WHERE fatalities IS NOT NULL AND NOT (fatalities BETWEEN $1 AND $2)", binds)
+        }
+    }
+
     public func extent(_ q: IncidentQuery) throws -> IncidentQuery.BoundingBox? {
         let (whereSQL, binds) = Self.filter(q)
         return try translatingErrors {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 struct BacktestCommand: ParsableCommand {
@@ -88,18 +89,26 @@ struct BacktestCommand: ParsableCommand {
         p.seed = seed
         p.includeNewFlags = !noNew
         p.multiScaleBackground = !singleScaleBackground
-        log.info("back-test over \(p.origins.count) month-ends from \(start) to \(end), \(horizonDays)-day outcomes, \(cellKm) km cells")
+        log.info("back-test over \(p.origins.count) month-ends from \(start) to \(end), \(horizonDays)-day outcomes, \(cellKm) km cells",
+                 event: "backtest_started",
+                 ["origins": .number(p.origins.count), "start": .string(start.description), "end": .string(end.description),
+                  "horizon_days": .number(horizonDays), "cell_km": .number(cellKm)])
         let result = try Backtester.run(run, incidents: loaded.incidents, parameters: p) { o in
-            if let note = o.note { log.warning("\(o.asOf): \(note)") } else {
+            if let note = o.note {
+                log.warning("\(o.asOf): \(note)", event: "backtest_origin_skipped", ["as_of": .string(o.asOf.description), "reason": .string(note)])
+            } else {
                 log.info(String(format: "%@: %d events fitted, expected %.3g, observed %d (%d onsets in %d quiet cells)",
-                                o.asOf.description, o.eventsFitted, o.expectedTotal, o.outcomeEvents, o.onsetEvents, o.quietCells))
+                                o.asOf.description, o.eventsFitted, o.expectedTotal, o.outcomeEvents, o.onsetEvents, o.quietCells),
+                         event: "backtest_origin",
+                         ["as_of": .string(o.asOf.description), "events_fitted": .number(o.eventsFitted), "expected": .number(o.expectedTotal),
+                          "observed": .number(o.outcomeEvents), "onsets": .number(o.onsetEvents), "quiet_cells": .number(o.quietCells)])
             }
         }
         let document = BacktestReport.json(result, inputs: loaded.fingerprints)
         if json { print(document.serialized(pretty: true)) } else { print(BacktestReport.table(result), terminator: "") }
         if let html {
             try AtomicFile.write(BacktestReport.html(result, title: "Back-test: \(aoi.name)"), to: URL(fileURLWithPath: html))
-            log.info("wrote \(html)")
+            log.info("wrote \(html)", event: "output_written", ["path": .string(html)])
         }
     }
 }

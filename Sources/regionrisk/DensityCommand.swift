@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 struct DensityCommand: ParsableCommand {
@@ -69,16 +70,20 @@ struct DensityCommand: ParsableCommand {
         let log = Console.standard
         let started = Date()
         let areaGrid = try area.analysisRun(log: log).grid(cellSizeKm: cellKm)
-        log.info("grid \(areaGrid.spec.columns)×\(areaGrid.spec.rows), \(areaGrid.cellsInside) cells of \(cellKm) km inside, CRS \(areaGrid.spec.crs)")
+        log.info("grid \(areaGrid.spec.columns)×\(areaGrid.spec.rows), \(areaGrid.cellsInside) cells of \(cellKm) km inside, CRS \(areaGrid.spec.crs)",
+                 event: "grid_built", GridLog.fields(areaGrid, cellKm: cellKm))
         let loaded = try input.loadIncidents(log: log)
         let parameters = DensityParameters(cellSizeKm: cellKm, bandwidthKm: bandwidthKm, kernel: kernel,
                                            weighting: try weighting.eventWeighting())
-        if let warning = parameters.narrowBandwidthWarning { log.warning(warning) }
+        if let warning = parameters.narrowBandwidthWarning { log.warning(warning, event: "parameter_warning") }
         let result = try DensityAnalysis.run(incidents: loaded.incidents, grid: areaGrid, parameters: parameters)
         for e in result.excluded.prefix(20) {
-            log.warning("event \(e.incident.sourceEventID) left out: \(e.reason)")
+            log.warning("event \(e.incident.sourceEventID) left out: \(e.reason)", event: "event_left_out",
+                        ["event_id": .string(e.incident.sourceEventID), "reason": .string("\(e.reason)")])
         }
-        if result.excluded.count > 20 { log.warning("… and \(result.excluded.count - 20) more events left out") }
+        if result.excluded.count > 20 {
+            log.warning("… and \(result.excluded.count - 20) more events left out", event: "events_left_out", ["count": .number(result.excluded.count - 20)])
+        }
         let grid = result.grid
         let url = URL(fileURLWithPath: out)
         let unit = densityMap.densityUnit
@@ -109,8 +114,17 @@ struct DensityCommand: ParsableCommand {
         log.info(String(format: "%d events (%d outside %@, %d left out) on %d cells of %.3g km in %@; peak %.4g %@, mass in area %.4g of %.4g; error bound %.2g (events/km²)",
                         result.eventsUsed, result.eventsOutsideArea, areaGrid.area.name, result.excluded.count,
                         areaGrid.cellsInside, cellKm, areaGrid.area.name, grid.peak * unit.factorFromPerKm2, unit.label,
-                        grid.massInArea, grid.totalWeight, grid.errorBound))
-        log.info("wrote \(url.path) (\(format.rawValue)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+                        grid.massInArea, grid.totalWeight, grid.errorBound),
+                 event: "density_computed",
+                 ["events_used": .number(result.eventsUsed), "events_outside_area": .number(result.eventsOutsideArea),
+                  "events_left_out": .number(result.excluded.count), "cells_inside": .number(areaGrid.cellsInside),
+                  "cell_km": .number(cellKm), "bandwidth_km": .number(bandwidthKm), "kernel": .string(kernel.rawValue),
+                  "peak": .number(grid.peak * unit.factorFromPerKm2), "unit": .string(unit.label),
+                  "mass_in_area": .number(grid.massInArea), "total_weight": .number(grid.totalWeight), "error_bound": .number(grid.errorBound)])
+        Console.run.count("events_used", result.eventsUsed)
+        Console.run.count("cells_inside", areaGrid.cellsInside)
+        log.info("wrote \(url.path) (\(format.rawValue)) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s", event: "output_written",
+                 ["path": .string(url.path), "format": .string(format.rawValue), "seconds": .seconds(since: started)])
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 /// Formats of vector outputs.
@@ -74,7 +75,7 @@ struct FlagCommand: ParsableCommand {
         let log = Console.standard
         let loaded = try input.loadIncidents(log: log, needsDates: true)
         if let warning = ParameterLimits.narrowBandwidthWarning("--bandwidth-km", bandwidthKm: detection.bandwidthKm, cellSizeKm: detection.cellKm) {
-            log.warning(warning)
+            log.warning(warning, event: "parameter_warning")
         }
         let run = try area.analysisRun(log: log)
         let aoi = run.area
@@ -92,8 +93,14 @@ struct FlagCommand: ParsableCommand {
             p.excludeRegionOnlyLocations = !detection.includeRegionOnly
             let result = try EmergingHotSpotRegions.run(run, incidents: loaded.incidents, parameters: p,
                                                         namer: try area.namer(for: aoi))
-            log.info("emerging hot spots, \(steps) steps of \(stepDays) days from \(result.firstDay) to \(result.asOf): \(result.eventsInCube) events in the cube")
-            for (category, cells) in result.categoryCellCounts { log.info("  \(category.rawValue): \(cells) cells") }
+            log.info("emerging hot spots, \(steps) steps of \(stepDays) days from \(result.firstDay) to \(result.asOf): \(result.eventsInCube) events in the cube",
+                     event: "ehsa_finished",
+                     ["steps": .number(steps), "step_days": .number(stepDays), "first_day": .string(result.firstDay.description),
+                      "as_of": .string(result.asOf.description), "events_in_cube": .number(result.eventsInCube)])
+            Console.run.count("events_in_cube", result.eventsInCube)
+            for (category, cells) in result.categoryCellCounts {
+                log.info("  \(category.rawValue): \(cells) cells", event: "ehsa_category", ["category": .string(category.rawValue), "cells": .number(cells)])
+            }
             output = EmergingHotSpotRegions.featureCollection(result, inputs: loaded.fingerprints)
         } else {
             output = try detection.run(run, incidents: loaded.incidents, namer: try area.namer(for: aoi),
@@ -106,6 +113,6 @@ struct FlagCommand: ParsableCommand {
             try AtomicFile.write(try GeoPackageWriter.data(layers: [VectorLayer(name: "regions", features: output.features, geometry: .polygons)]),
                                  toPath: out)
         }
-        log.info("wrote \(out)")
+        log.info("wrote \(out)", event: "output_written", ["path": .string(out)])
     }
 }

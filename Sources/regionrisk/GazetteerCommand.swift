@@ -25,11 +25,20 @@ struct GazetteerCommand: ParsableCommand {
 
         @OptionGroup var logging: LoggingOptions
 
+        /// The result goes to stdout; the log (JSON for collectors) gets a `gazetteer_imported` line.
+        static func logImported(places: Int, from source: String, into target: URL) {
+            Console.run.count("places", places)
+            guard Console.format == .json else { return }  // text: the stdout line says it
+            Console.standard.info("imported \(places) places from \(source)", event: "gazetteer_imported",
+                                  ["places": .number(places), "source": .string(source), "path": .string(target.path)])
+        }
+
         func run() throws {
             logging.bootstrap()
             let options = try GazetteerOptions.parse(dataDirectory.map { ["--data-dir", $0] } ?? [])
             let (gazetteer, target) = try Gazetteer.importDump(URL(fileURLWithPath: file), into: options.importDirectory)
             print("imported \(gazetteer.places.count) places from \(file) into \(target.path)")
+            Self.logImported(places: gazetteer.places.count, from: file, into: target)
         }
     }
 
@@ -60,6 +69,7 @@ struct GazetteerCommand: ParsableCommand {
             let text = try GeoNamesDownload.download(countryCode: countryCode, into: downloads)
             let (gazetteer, target) = try Gazetteer.importDump(text, into: options.importDirectory)
             print("downloaded \(text.path); imported \(gazetteer.places.count) places into \(target.path)")
+            Import.logImported(places: gazetteer.places.count, from: text.path, into: target)
         }
     }
 

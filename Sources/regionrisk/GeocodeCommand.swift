@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 struct GeocodeCommand: ParsableCommand {
@@ -88,6 +89,12 @@ struct GeocodeCommand: ParsableCommand {
             let text = String(decoding: data, as: UTF8.self)
             let mentions = gazetteer.mentions(inText: text)
             try write(render(mentions: mentions))
+            let resolved = mentions.filter { $0.result.isResolved }.count
+            Console.standard.info("\(mentions.count) place mention\(mentions.count == 1 ? "" : "s") found in \(textFile), \(resolved) resolved",
+                                  event: "geocode_finished",
+                                  ["path": .string(textFile), "mentions": .number(mentions.count), "resolved": .number(resolved)])
+            Console.run.count("mentions", mentions.count)
+            Console.run.count("resolved", resolved)
             return
         }
         var queries: [BatchLine] = names.map { BatchLine(query: $0) }
@@ -103,11 +110,29 @@ struct GeocodeCommand: ParsableCommand {
             }
         }
         try write(render(results: results))
-        let failed = results.filter { !$0.isResolved }.count
+        let failed = Self.logSummary(results, output: output)
         if failed > 0 {
             GazetteerOptions.warn("\(failed) of \(results.count) names not resolved")
             throw CommandFailure.result(ExitStatus.failure)
         }
+    }
+
+    /// Logs one `geocode_finished` line (names, resolved, ambiguous, below 0.5 confidence, not
+    /// resolved) and puts the counts into `run_finished`; returns how many were not resolved.
+    static func logSummary(_ results: [GeocodeResult], output: String?) -> Int {
+        let resolved = results.filter(\.isResolved)
+        let counts: [(String, Int)] = [
+            ("names", results.count), ("resolved", resolved.count), ("ambiguous", resolved.filter(\.isAmbiguous).count),
+            ("low_confidence", resolved.filter { $0.confidence < 0.5 }.count), ("not_resolved", results.count - resolved.count),
+        ]
+        var fields: Logger.Metadata = output.map { ["path": .string($0)] } ?? [:]
+        for (name, n) in counts {
+            fields[name] = .number(n)
+            Console.run.count(name, n)
+        }
+        Console.standard.info(counts.dropFirst().map { "\($0.1) \($0.0.replacingOccurrences(of: "_", with: " "))" }.joined(separator: ", ")
+                              + " of \(results.count) name\(results.count == 1 ? "" : "s")", event: "geocode_finished", fields)
+        return results.count - resolved.count
     }
 
     // MARK: Input

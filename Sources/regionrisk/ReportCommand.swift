@@ -75,12 +75,12 @@ struct ReportCommand: ParsableCommand {
         let folder = try ReportFolder(root: URL(fileURLWithPath: out))
         try folder.lock(timeoutSeconds: lockTimeout)
         defer { folder.unlock() }
-        for repair in folder.recover().repairs { log.warning(repair) }
+        for repair in folder.recover().repairs { log.warning(repair, event: "publish_repaired", ["path": .string(out)]) }
 
         var loaded = try input.loadIncidents(log: log, needsDates: true)
         for (what, bandwidth, cell) in [("--bandwidth-km", detection.bandwidthKm, detection.cellKm),
                                         ("--density-bandwidth-km", densityBandwidthKm, densityCellKm)] {
-            if let warning = ParameterLimits.narrowBandwidthWarning(what, bandwidthKm: bandwidth, cellSizeKm: cell) { log.warning(warning) }
+            if let warning = ParameterLimits.narrowBandwidthWarning(what, bandwidthKm: bandwidth, cellSizeKm: cell) { log.warning(warning, event: "parameter_warning") }
         }
         let run = try area.analysisRun(log: log)
         let aoi = run.area
@@ -143,7 +143,8 @@ extension ReportCommand {
         do { return try IncidentStore(path: db, create: false) } catch let writeError {
             guard let store = try? IncidentStore(path: db, create: false, readOnly: true) else { throw writeError }
             let reason = unwritableReason(db) ?? writeError.localizedDescription
-            log.warning("the store \(db) cannot be written (\(reason)); the report will be published, but this run cannot be recorded in its history")
+            log.warning("the store \(db) cannot be written (\(reason)); the report will be published, but this run cannot be recorded in its history",
+                        event: "history_not_writable", ["db": .string(db), "reason": .string(reason)])
             return UnwritableRunHistory(store: store, reason: reason)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 enum RiskOutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -70,19 +71,26 @@ struct RiskCommand: ParsableCommand {
         }
         let run = try area.analysisRun(log: log)
         let grid = try run.grid(cellSizeKm: cellKm)
-        log.info("\(grid.cellsInside) cells of \(cellKm) km inside, grid \(grid.spec.columns)×\(grid.spec.rows)")
+        log.info("\(grid.cellsInside) cells of \(cellKm) km inside, grid \(grid.spec.columns)×\(grid.spec.rows)",
+                 event: "grid_built", GridLog.fields(grid, cellKm: cellKm))
         var p = RiskForecastParameters(asOf: date)
         p.horizonDays = horizonDays
         p.cellSizeKm = cellKm
         p.quietDistanceKm = quietKm
         p.excludeRegionOnlyLocations = !includeRegionOnly
         let forecast = try RiskForecaster.run(incidents: loaded.incidents, grid: grid, parameters: p)
-        for note in forecast.notes { log.warning(note) }
+        for note in forecast.notes { log.warning(note, event: "forecast_note") }
         let fit = forecast.fit
         let se = fit.standardErrors.map { $0.map { String(format: "%.3g", $0) } ?? "n/a" }
         log.info(String(format: "fit on %d events up to %@: μ = %.4g/day (SE %@), α = %.3g (SE %@), mean delay %.3g days (ω SE %@), σ = %.3g km (SE %@); background %@; %d EM iterations",
                         forecast.eventsUsed, date.description, fit.parameters.muPerDay, se[0], fit.parameters.alpha, se[1],
-                        1 / fit.parameters.omegaPerDay, se[2], fit.parameters.sigmaKm, se[3], fit.backgroundDescription, fit.emIterations))
+                        1 / fit.parameters.omegaPerDay, se[2], fit.parameters.sigmaKm, se[3], fit.backgroundDescription, fit.emIterations),
+                 event: "forecast_fitted",
+                 ["events_used": .number(forecast.eventsUsed), "as_of": .string(date.description),
+                  "mu_per_day": .number(fit.parameters.muPerDay), "alpha": .number(fit.parameters.alpha),
+                  "mean_delay_days": .number(1 / fit.parameters.omegaPerDay), "sigma_km": .number(fit.parameters.sigmaKm),
+                  "em_iterations": .number(fit.emIterations), "background": .string(fit.backgroundDescription)])
+        Console.run.count("events_used", forecast.eventsUsed)
         let metadata: [(String, JSONValue)] = [("software", RunMetadata.software)] + forecast.metadata + [
             ("area", .object([("name", .string(grid.area.name)), ("source", .string(grid.area.source))])),
             ("grid", .object([
@@ -109,6 +117,9 @@ struct RiskCommand: ParsableCommand {
         }
         log.info(String(format: "expected %.3g events in the %d days after %@ over %d cells; wrote %@ in %.2f s",
                         forecast.expected.reduce(0, +), horizonDays, date.description, grid.cellsInside, url.path,
-                        Date().timeIntervalSince(started)))
+                        Date().timeIntervalSince(started)),
+                 event: "forecast_written",
+                 ["expected": .number(forecast.expected.reduce(0, +)), "horizon_days": .number(horizonDays),
+                  "cells_inside": .number(grid.cellsInside), "path": .string(url.path), "seconds": .seconds(since: started)])
     }
 }

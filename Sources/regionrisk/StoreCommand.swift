@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 import RegionRiskPostgres
 
@@ -37,6 +38,10 @@ struct StoreCopyCommand: ParsableCommand {
         let target = try IncidentStores.open(to, create: true)
         let started = Date()
         let n = try IncidentStores.copy(from: source, to: target)
-        Console.standard.info("copied \(n) event\(n == 1 ? "" : "s") from \(source.displayName) to \(target.displayName) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        Console.standard.info("copied \(n) event\(n == 1 ? "" : "s") from \(source.displayName) to \(target.displayName) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s",
+                              event: "store_copied",
+                              ["events": .number(n), "from": .string(source.displayName), "to": .string(target.displayName),
+                               "seconds": .seconds(since: started)])
+        Console.run.count("events", n)
     }
 }

@@ -85,22 +85,11 @@ public enum IngestError: LocalizedError {
 }
 
 extension IncidentStore {
-    /// Reads `file` and stores its events in one transaction: killed midway, the database is
-    /// exactly as before. Events are keyed by (source, source event id): a repeat changes
-    /// nothing, an edit updates the stored event (and its provenance). Events for which
-    /// `areaFilter` is false are listed in the summary, not stored. Ids listed in `deletions`
-    /// (ACLED's deleted-events file: an `event_id_cnty` column, or one id per line) are removed.
-    /// With `strict`, any rejected row rolls everything back and throws
-    /// `IngestError.rejectedRowsInStrictMode`.
-    ///
-    /// Throws when the file cannot be read at all (`IncidentFileError`, `CSVError`) or the
-    /// database is locked for longer than `busyTimeout` (`IncidentStoreError`, `isBusy`).
-    public func ingest(
-        file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)? = nil, deletions: URL? = nil,
-        strict: Bool = false, progress: ((IngestProgress) -> Void)? = nil
-    ) throws -> IngestSummary {
-        let (deletionIDs, totalBytes, prepared) = try IngestDriver.prepare(file: file, deletions: deletions)
-        var summary = prepared
+    /// One ingest in one SQLite transaction (see `IncidentStoring.ingest(file:reader:…)`); a
+    /// file much bigger than the store is bulk-loaded (secondary indexes rebuilt at the end).
+    public func ingest(_ request: IngestRequest, progress: ((IngestProgress) -> Void)?) throws -> IngestSummary {
+        let prepared = try IngestDriver.prepare(request)
+        var summary = prepared.summary
         var rolledBack = false
         try quickCheck()
         // Committed frames left in the WAL by an earlier process are copied into the file now,
@@ -119,12 +108,10 @@ extension IncidentStore {
                     // Loading a file much bigger than the store: inserting into the secondary
                     // indexes row by row dirties pages all over them, so drop them and rebuild
                     // them by sorting at the end (same transaction, so a kill still undoes all).
-                    let bulk = totalBytes / Self.bytesPerRowEstimate > 4 * countBefore
+                    let bulk = prepared.totalBytes / Self.bytesPerRowEstimate > 4 * countBefore
                     if bulk { try Self.dropSecondaryIndexes(db) }
                     var tx = SQLiteIngestTransaction(db: db)
-                    let complete = try IngestDriver.fill(
-                        &tx, summary: &summary, file: file, reader: reader, areaFilter: areaFilter, deletionIDs: deletionIDs,
-                        strict: strict, totalBytes: totalBytes, progress: progress)
+                    let complete = try IngestDriver.fill(&tx, summary: &summary, request, prepared, progress: progress)
                     if bulk { try Self.createSecondaryIndexes(db) }
                     rolledBack = !complete
                     return complete ? .commit : .rollback

@@ -12,11 +12,9 @@ public protocol IncidentStoring: RunHistoryStore, Sendable {
     /// What to call the store in messages: a path, or a URL without its password.
     var displayName: String { get }
 
-    /// Reads `file` and stores its events in one transaction (see `IncidentStore.ingest`).
-    func ingest(
-        file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)?, deletions: URL?,
-        strict: Bool, progress: ((IngestProgress) -> Void)?
-    ) throws -> IngestSummary
+    /// Reads the request's file and stores its events in one transaction: killed midway, the
+    /// store is exactly as before (see `ingest(file:reader:areaFilter:deletions:strict:progress:)`).
+    func ingest(_ request: IngestRequest, progress: ((IngestProgress) -> Void)?) throws -> IngestSummary
 
     /// Matching events ordered by day (undated last), source and id.
     func query(_ q: IncidentQuery) throws -> [Incident]
@@ -24,6 +22,9 @@ public protocol IncidentStoring: RunHistoryStore, Sendable {
     func forEach(_ q: IncidentQuery, _ body: (StoredIncident) throws -> Void) throws
     /// Number of matching events.
     func count(_ q: IncidentQuery) throws -> Int
+    /// How many stored events have fatalities outside `ParameterLimits.fatalities` (written by
+    /// an older RegionRisk or edited by hand; `query` reads them as unknown).
+    func countFatalitiesOutOfRange() throws -> Int
     /// The (west, south, east, north) extent of matching events, degrees; nil when none match.
     func extent(_ q: IncidentQuery) throws -> IncidentQuery.BoundingBox?
     /// Past ingests, newest first.
@@ -47,7 +48,48 @@ public enum StoreSnapshotItem: Sendable {
     case incident(IncidentRecord, runID: Int64)
 }
 
+/// What one ingest is asked to do, the same for every backend.
+///
+/// Not `Sendable`: it carries the caller's area filter, which an ingest calls on the caller's
+/// thread only.
+public struct IngestRequest {
+    /// The incident file (ACLED, UCDP GED, plain CSV or GeoJSON; see `IncidentFileReader`).
+    public var file: URL
+    public var reader: IncidentFileReader
+    /// False for an event outside the area: it is listed in the summary, not stored.
+    public var areaFilter: ((LonLat) -> Bool)?
+    /// ACLED's deleted-events file (an `event_id_cnty` column, or one id per line).
+    public var deletions: URL?
+    /// Any rejected row rolls the whole ingest back (`IngestError.rejectedRowsInStrictMode`).
+    public var strict: Bool
+
+    public init(file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)? = nil, deletions: URL? = nil, strict: Bool = false) {
+        self.file = file
+        self.reader = reader
+        self.areaFilter = areaFilter
+        self.deletions = deletions
+        self.strict = strict
+    }
+}
+
 extension IncidentStoring {
+    /// Reads `file` and stores its events in one transaction: killed midway, the store is
+    /// exactly as before. Events are keyed by (source, source event id): a repeat changes
+    /// nothing, an edit updates the stored event (and its provenance). Events for which
+    /// `areaFilter` is false are listed in the summary, not stored. Ids listed in `deletions`
+    /// (ACLED's deleted-events file: an `event_id_cnty` column, or one id per line) are removed.
+    /// With `strict`, any rejected row rolls everything back and throws
+    /// `IngestError.rejectedRowsInStrictMode`.
+    ///
+    /// Throws when the file cannot be read at all (`IncidentFileError`, `CSVError`), or the
+    /// backend's error (`IncidentStoreError`; `isBusy` when locked longer than the busy timeout).
+    public func ingest(
+        file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)? = nil, deletions: URL? = nil,
+        strict: Bool = false, progress: ((IngestProgress) -> Void)? = nil
+    ) throws -> IngestSummary {
+        try ingest(IngestRequest(file: file, reader: reader, areaFilter: areaFilter, deletions: deletions, strict: strict), progress: progress)
+    }
+
     /// All stored events.
     public func query() throws -> [Incident] { try query(IncidentQuery()) }
     /// Number of stored events.
@@ -78,9 +120,11 @@ package enum IngestDriver {
     /// Runs inside the backend's transaction. Returns false when `strict` found rejected rows
     /// (the caller rolls back and throws `IngestError.rejectedRowsInStrictMode`).
     package static func fill<T: IngestTransaction>(
-        _ tx: inout T, summary: inout IngestSummary, file: URL, reader: IncidentFileReader, areaFilter: ((LonLat) -> Bool)?,
-        deletionIDs: [String], strict: Bool, totalBytes: Int, progress: ((IngestProgress) -> Void)?
+        _ tx: inout T, summary: inout IngestSummary, _ request: IngestRequest, _ prepared: Prepared,
+        progress: ((IngestProgress) -> Void)?
     ) throws -> Bool {
+        let file = request.file, reader = request.reader, areaFilter = request.areaFilter
+        let totalBytes = prepared.totalBytes, deletionIDs = prepared.deletionIDs
         let countBefore = try tx.incidentCount()
         let runID = try tx.beginRun(fileName: file.lastPathComponent, filePath: file.path, startedAt: summary.ingestedAt)
         let hasher = BackgroundSHA256()
@@ -125,20 +169,31 @@ package enum IngestDriver {
             summary.deleted = try tx.delete(source: summary.source, ids: deletionIDs)
             summary.deletionsNotFound = deletionIDs.count - summary.deleted
         }
-        if strict, !summary.rejected.isEmpty { return false }
+        if request.strict, !summary.rejected.isEmpty { return false }
         try tx.finishRun(runID, summary)
         summary.runID = runID
         try FaultInjection.point("ingest.before-commit")
         return true
     }
 
+    /// What every ingest reads before it locks the store.
+    package struct Prepared {
+        /// The ids of the deletions file (none without one).
+        package var deletionIDs: [String]
+        /// The file's size in bytes (0 when unknown), for progress and the bulk-load choice.
+        package var totalBytes: Int
+        /// The summary so far: the file and the ingest's start time.
+        package var summary: IngestSummary
+    }
+
     /// The start of every ingest: the deletions read (a bad deletions file fails before anything
     /// is locked), the file's size, the summary with its start time.
-    package static func prepare(file: URL, deletions: URL?) throws -> (ids: [String], totalBytes: Int, summary: IngestSummary) {
-        let ids = try deletions.map(IncidentDeletions.read) ?? []
-        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+    package static func prepare(_ request: IngestRequest) throws -> Prepared {
+        let ids = try request.deletions.map(IncidentDeletions.read) ?? []
+        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: request.file.path)[.size] as? Int) ?? 0
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
-        return (ids, totalBytes, IngestSummary(file: file.path, ingestedAt: formatter.string(from: Date())))
+        return Prepared(deletionIDs: ids, totalBytes: totalBytes,
+                        summary: IngestSummary(file: request.file.path, ingestedAt: formatter.string(from: Date())))
     }
 }

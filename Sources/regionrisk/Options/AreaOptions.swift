@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 
 /// The area of interest, for every command that keeps or analyses incidents of one area.
@@ -45,7 +46,10 @@ struct AnalysisAreaOptions: ParsableArguments {
     func analysisRun(log: Console) throws -> AnalysisRun {
         let aoi = try areaOptions.loadArea()
         let run = try AnalysisRun(area: aoi, crs: crs)
-        log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²; CRS \(run.crsProperties.name)\(run.crsIsCustom ? " (--crs)" : "")")
+        log.info("area \(aoi.name) (\(aoi.source)), \(String(format: "%.0f", aoi.areaKm2)) km²; CRS \(run.crsProperties.name)\(run.crsIsCustom ? " (--crs)" : "")",
+                 event: "area_loaded",
+                 ["area": .string(aoi.name), "source": .string(aoi.source), "area_km2": .number(aoi.areaKm2, significant: 7),
+                  "crs": .string(run.crsProperties.name)])
         return run
     }
 }

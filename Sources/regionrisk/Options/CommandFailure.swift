@@ -38,6 +38,15 @@ extension RegionRiskCommand {
     /// - `CommandFailure` and the library's option-related errors map as documented above.
     /// - Any other error is a runtime failure: its message goes through the log (so JSON logs
     ///   carry it) and the status is 1.
+    /// The words naming the command as typed, for logs: `fetch acled`, `gazetteer import`,
+    /// `density` (the parsed command's name, with the subcommand words before it).
+    static func commandPath(_ command: ParsableCommand.Type, arguments: [String]) -> String {
+        let name = command.configuration.commandName ?? String(describing: command).lowercased()
+        let words = arguments.dropFirst().prefix { !$0.hasPrefix("-") }
+        guard let end = words.firstIndex(of: name) else { return name }
+        return words[words.startIndex...end].joined(separator: " ")
+    }
+
     static func main() {
         let command: ParsableCommand
         do {
@@ -54,7 +63,7 @@ extension RegionRiskCommand {
             }
             exit(withError: error)
         }
-        Console.run.begin(command: type(of: command).configuration.commandName ?? "regionrisk",
+        Console.run.begin(command: commandPath(type(of: command), arguments: CommandLine.arguments),
                           json: requestsJSONLogs(CommandLine.arguments))
         do {
             var mutable = command

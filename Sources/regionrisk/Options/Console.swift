@@ -80,6 +80,19 @@ struct Console: @unchecked Sendable {
     }
 }
 
+extension Logger.MetadataValue {
+    /// A number field (stays a JSON number in JSON logs).
+    static func number(_ n: Int) -> Self { .stringConvertible(n) }
+    /// A number field, rounded to `significant` digits so that logs stay readable.
+    static func number(_ x: Double, significant: Int = 6) -> Self {
+        guard x.isFinite, x != 0 else { return .stringConvertible(x) }
+        let scale = pow(10, Double(significant) - (log10(abs(x))).rounded(.up))
+        return .stringConvertible((x * scale).rounded() / scale)
+    }
+    /// Seconds, to the millisecond.
+    static func seconds(since start: Date) -> Self { .stringConvertible((Date().timeIntervalSince(start) * 1000).rounded() / 1000) }
+}
+
 /// The command running, when it started, and the counts it reports in `run_finished`.
 final class RunRecord: @unchecked Sendable {
     private let lock = NSLock()

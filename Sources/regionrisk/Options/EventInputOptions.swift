@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 import RegionRiskPostgres
 import RegionRiskGeodata
@@ -45,10 +46,13 @@ struct EventInputOptions: ParsableArguments {
         if let db {
             let store = try IncidentStores.open(db, create: false, readOnly: true)
             let incidents = try store.query(IncidentQuery())
-            log.info("read \(incidents.count) incidents from the store \(store.displayName)")
-            let badFatalities = try (store as? IncidentStore)?.countFatalitiesOutOfRange() ?? 0
+            log.info("read \(incidents.count) incidents from the store \(store.displayName)", event: "events_read",
+                     ["db": .string(store.displayName), "events": .number(incidents.count)])
+            Console.run.count("events_read", incidents.count)
+            let badFatalities = try store.countFatalitiesOutOfRange()
             if badFatalities > 0 {
-                log.warning("the store \(store.displayName) holds \(badFatalities) event\(badFatalities == 1 ? "" : "s") whose fatalities lie outside \(Int(ParameterLimits.fatalities.lowerBound)) … \(Int(ParameterLimits.fatalities.upperBound)) (written by an older RegionRisk, or edited by hand): read as unknown; ingest the source file again to correct them")
+                log.warning("the store \(store.displayName) holds \(badFatalities) event\(badFatalities == 1 ? "" : "s") whose fatalities lie outside \(Int(ParameterLimits.fatalities.lowerBound)) … \(Int(ParameterLimits.fatalities.upperBound)) (written by an older RegionRisk, or edited by hand): read as unknown; ingest the source file again to correct them",
+                            event: "fatalities_out_of_range", ["db": .string(store.displayName), "count": .number(badFatalities)])
             }
             if needsDates, !incidents.contains(where: { $0.date != nil }) {
                 throw CommandFailure.failed("the store \(store.displayName) has no dated events (\(incidents.count) events, none with a date): ingest a file with a date column", status: ExitStatus.failure)
@@ -57,16 +61,27 @@ struct EventInputOptions: ParsableArguments {
                           fingerprints: [["store": .string(store.displayName), "events": .number(Double(incidents.count))]])
         }
         let url = try events.map { URL(fileURLWithPath: $0) } ?? EmbeddedGeodata.url("samples/incidents-2024-2025.csv")
-        if events == nil { log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)") }
+        if events == nil {
+            log.info("no --events or --db: using the embedded sample of real incidents in Mali (Feb 2024 – Jul 2025)", event: "embedded_sample",
+                     ["path": .string(url.path)])
+        }
         let reader = IncidentFileReader(format: inputFormat, columns: columnOptions.columns, resolver: IngestCommand.placeNameResolver)
         let result = try reader.read(url)
-        for r in result.rejected.prefix(20) { log.warning("rejected \(r.description)") }
+        for r in result.rejected.prefix(20) {
+            log.warning("rejected \(r.description)", event: "row_rejected", ["path": .string(url.path), "line": .number(r.line), "reason": .string(r.reason)])
+        }
         if result.rejected.count > 20 {
-            log.warning("… \(result.rejected.count - 20) more rejected rows\(rejects == nil ? " (list them all with --rejects FILE)" : "")")
+            log.warning("… \(result.rejected.count - 20) more rejected rows\(rejects == nil ? " (list them all with --rejects FILE)" : "")",
+                        event: "rows_rejected_more", ["path": .string(url.path), "count": .number(result.rejected.count - 20)])
         }
         if let rejects { try RejectsFile.write(result.rejected, to: URL(fileURLWithPath: rejects)) }
-        for note in result.notes { log.warning(note) }
-        log.info("read \(result.incidents.count) incidents from \(url.path) (\(result.format.rawValue)); \(result.rejected.count) rows rejected")
+        for note in result.notes { log.warning(note, event: "read_note", ["path": .string(url.path)]) }
+        log.info("read \(result.incidents.count) incidents from \(url.path) (\(result.format.rawValue)); \(result.rejected.count) rows rejected",
+                 event: "events_read",
+                 ["path": .string(url.path), "format": .string(result.format.rawValue), "events": .number(result.incidents.count),
+                  "rejected": .number(result.rejected.count)])
+        Console.run.count("events_read", result.incidents.count)
+        Console.run.count("rejected", result.rejected.count)
         if needsDates, !result.incidents.contains(where: { $0.date != nil }) {
             let why: String
             if let column = result.dateColumn {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import RegionRiskGeodata
 import XCTest
 @testable import RegionRiskBase
@@ -212,6 +213,23 @@ class StoreContractTests: XCTestCase {
         XCTAssertEqual(try exported(a).map(Self.withoutProvenance), try exported(serial).map(Self.withoutProvenance))
     }
 
+    /// A stored value out of the valid fatalities range (written by an older version or by hand)
+    /// is counted, and read as unknown, alike on every backend.
+    func testFatalitiesOutOfRangeAreCountedAndReadAsUnknown() throws {
+        let store = try makeStore()
+        _ = try store.ingest(file: fixture("acled-classic.csv"), reader: IncidentFileReader())
+        XCTAssertEqual(try store.countFatalitiesOutOfRange(), 0)
+        let victim = try XCTUnwrap(try store.query().first { $0.fatalities != nil })
+        try writeRaw(store, fatalities: 1e23, sourceEventID: victim.sourceEventID)
+        XCTAssertEqual(try store.countFatalitiesOutOfRange(), 1)
+        let read = try store.query().first { $0.sourceEventID == victim.sourceEventID }
+        XCTAssertNotNil(read)
+        XCTAssertNil(read?.fatalities)
+    }
+
+    /// Sets one event's stored fatalities bypassing the store's checks.
+    func writeRaw(_ store: any IncidentStoring, fatalities: Double, sourceEventID: String) throws { fatalError("subclass") }
+
     /// A second handle on the same store (another connection or pool), as another process has.
     func reopen(_ store: any IncidentStoring) throws -> any IncidentStoring { fatalError("subclass") }
 
@@ -235,6 +253,12 @@ final class SQLiteStoreContractTests: StoreContractTests {
 
     override func reopen(_ store: any IncidentStoring) throws -> any IncidentStoring {
         try IncidentStore(path: (store as! IncidentStore).path)
+    }
+
+    override func writeRaw(_ store: any IncidentStoring, fatalities: Double, sourceEventID: String) throws {
+        try DatabaseQueue(path: (store as! IncidentStore).path).write {
+            try $0.execute(sql: "UPDATE incident SET fatalities = ? WHERE source_event_id = ?", arguments: [fatalities, sourceEventID])
+        }
     }
 
     /// A store written before the source fields (schema v2) gains them at the next ingest.
@@ -269,6 +293,13 @@ final class PostgresStoreContractTests: StoreContractTests {
         let s = store as! PostgresIncidentStore
         let url = try PostgresTestCluster.url(database: s.location.database)
         return try PostgresIncidentStore(url: url)
+    }
+
+    override func writeRaw(_ store: any IncidentStoring, fatalities: Double, sourceEventID: String) throws {
+        var binds = PostgresBindings()
+        binds.append(fatalities)
+        binds.append(sourceEventID)
+        try (store as! PostgresIncidentStore).execute("UPDATE incident SET fatalities = $1 WHERE source_event_id = $2", binds)
     }
 
     func testSchemaHasPostGISPointIndexesAndLayerView() throws {

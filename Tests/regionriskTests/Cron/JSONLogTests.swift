@@ -133,4 +133,40 @@ final class JSONLogTests: ScratchFolderTestCase {
         let detection = try XCTUnwrap(lines.first { $0["event"] as? String == "detection_finished" })
         XCTAssertEqual(detection["as_of"] as? String, "2025-07-08")
     }
+
+    /// Every command's lines carry a machine name of their own (no generic `message` line) and
+    /// the fields a log collector filters on; counts go into `run_finished`.
+    func testEveryCommandNamesItsLinesAndGivesTheirFields() throws {
+        let names = try write("Kayes\tKayes\nNowhereville-sur-Mer\n", "names.txt")
+        let runs: [(args: [String], status: Int32, event: String, fields: [String])] = [
+            (["density", "--out", dir.appendingPathComponent("d.geojson").path], 0, "density_computed",
+             ["events_used", "cells_inside", "cell_km", "bandwidth_km", "peak", "unit", "error_bound"]),
+            (["risk", "--as-of", "2025-06-30", "--cell-km", "40", "--out", dir.appendingPathComponent("r.geojson").path], 0,
+             "forecast_fitted", ["events_used", "alpha", "sigma_km", "em_iterations"]),
+            (["flag", "--method", "ehsa", "--steps", "10", "--step-days", "30", "--as-of", "2025-07-08",
+              "--out", dir.appendingPathComponent("e.geojson").path], 0, "ehsa_finished", ["steps", "events_in_cube", "as_of"]),
+            (["geocode", "--file", names], 1, "geocode_finished", ["names", "resolved", "not_resolved", "ambiguous"]),
+        ]
+        for run in runs {
+            let r = try runCLI(run.args + ["--log-format", "json"])
+            XCTAssertEqual(r.status, run.status, "\(run.args): \(r.stderr)")
+            let lines = jsonLines(r.stderr)
+            XCTAssertEqual(lines.filter { $0["event"] as? String == "message" }.map { $0["message"] as? String ?? "" }, [],
+                           "\(run.args[0]): lines without a name of their own")
+            let line = try XCTUnwrap(lines.first { $0["event"] as? String == run.event }, "\(run.args[0]): no \(run.event) line in \(r.stderr)")
+            for f in run.fields { XCTAssertNotNil(line[f], "\(run.event) lacks \(f): \(line)") }
+            let last = try XCTUnwrap(lines.last)
+            XCTAssertEqual(last["event"] as? String, "run_finished")
+            XCTAssertEqual(last["exit_status"] as? Int, Int(run.status))
+            if run.args[0] != "flag" { XCTAssertFalse((last["counts"] as? [String: Int] ?? [:]).isEmpty, "\(run.args[0]): no counts in run_finished") }
+        }
+        let geocode = jsonLines(try runCLI(["geocode", "--file", names, "--log-format", "json"]).stderr)
+        let summary = try XCTUnwrap(geocode.first { $0["event"] as? String == "geocode_finished" })
+        XCTAssertEqual(summary["names"] as? Int, 2)
+        XCTAssertEqual(summary["resolved"] as? Int, 1)
+        XCTAssertEqual(summary["not_resolved"] as? Int, 1)
+        // A subcommand's lines name it with its parent's words.
+        let list = jsonLines(try runCLI(["gazetteer", "list", "--data-dir", dir.path, "--log-format", "json"]).stderr)
+        XCTAssertEqual(list.last?["command"] as? String, "gazetteer list")
+    }
 }
