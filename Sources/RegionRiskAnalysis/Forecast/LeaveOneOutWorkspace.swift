@@ -79,8 +79,9 @@ final class LeaveOneOutWorkspace {
                         let half = max(0, reach * reach - dy * dy).squareRoot()
                         let a = max(cLo, Int((col - half).rounded(.up))), e = min(cHi, Int((col + half).rounded(.down)))
                         if a <= e {
-                            let dest = base + r * cols, fy = gy[r - rLo]
-                            for c in a...e { dest[c] += fy * gx[c - cLo] }
+                            // Plain pointer offsets and a counted loop: no overflow checks, so it vectorises.
+                            let dest = base + (r * cols + a), src = gx + (a - cLo), fy = gy[r - rLo]
+                            for k in 0..<(e - a + 1) { dest[k] += fy * src[k] }
                         }
                     }
                 }
