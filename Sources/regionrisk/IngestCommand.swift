@@ -124,11 +124,12 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    /// Places rows that have a place name but no coordinates. nil until the gazetteer is wired in.
-    /// Rows with a place but no coordinates are geocoded with the embedded gazetteer plus any
-    /// imported with `regionrisk gazetteer import`.
+    /// Places rows that have a place name but no coordinates: the embedded gazetteer plus any
+    /// imported with `regionrisk gazetteer import`, loaded the first time a row needs it (most
+    /// exports carry coordinates, and loading and indexing it cost seconds of CPU before the
+    /// first row was read).
     static var placeNameResolver: (any PlaceNameResolver)? {
-        try? Gazetteer.standard(importedIn: Gazetteer.dataDirectory().appendingPathComponent("gazetteers", isDirectory: true))
+        LazyGazetteer(directory: Gazetteer.dataDirectory().appendingPathComponent("gazetteers", isDirectory: true))
     }
 
     /// The area of interest (`--area`, default the embedded Mali) widened by `--area-tolerance-km`;
@@ -184,6 +185,34 @@ struct IngestCommand: ParsableCommand {
             guard let head = try? String(contentsOf: url, encoding: .utf8), head.hasPrefix(RejectsFile.header) else { return }
         }
         try RejectsFile.write(rows, to: url)
+    }
+}
+
+/// The standard gazetteer (`Gazetteer.standard(importedIn:)`), loaded on the first lookup and kept.
+/// When it cannot be loaded, every lookup finds nothing (the row is rejected as not in the gazetteer).
+final class LazyGazetteer: PlaceNameResolver, @unchecked Sendable {
+    private let directory: URL?
+    private let lock = NSLock()
+    /// nil until the first lookup; then the gazetteer, or nil inside when it could not be loaded.
+    private var loaded: (any PlaceNameResolver)??
+
+    init(directory: URL?) { self.directory = directory }
+
+    private var gazetteer: (any PlaceNameResolver)? {
+        lock.withLock {
+            if let loaded { return loaded }
+            let g: (any PlaceNameResolver)? = try? Gazetteer.standard(importedIn: directory)
+            loaded = .some(g)
+            return g
+        }
+    }
+
+    func resolvePlaceName(_ name: String, admin1Hint: String?) -> PlaceNameResolution? {
+        gazetteer?.resolvePlaceName(name, admin1Hint: admin1Hint)
+    }
+
+    func resolvePlaceName(_ name: String, hints: PlaceNameHints) -> PlaceNameResolution? {
+        gazetteer?.resolvePlaceName(name, hints: hints)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import RegionRiskBase
 import RegionRiskData
 import RegionRiskGeoJSON
+import RegionRiskGeometry
 import RegionRiskGrid
 
 /// Settings of an emerging-hot-spot run over incidents.
@@ -116,11 +117,13 @@ public enum EmergingHotSpotRegions {
             $0 == nil || $0 == .noPattern
         }
         var regions: [Region] = []
+        // One transformation for every region (creating one costs milliseconds), and each
+        // region's outline from its own cells rather than a scan of the whole grid.
+        let toLonLat = try Projection(from: "EPSG:4326", to: grid.spec.crs)
         for comp in components {
             let members = comp.cells.compactMap { byIndex[$0] }
             let strongest = members.min { $0.trend.pValue < $1.trend.pValue }
-            let set = Set(comp.cells)
-            let geometry = try CellDissolver.lonLatGeometry(spec: grid.spec) { set.contains($0) }
+            let geometry = try CellDissolver.lonLatGeometry(spec: grid.spec, sortedCells: comp.cells, projection: toLonLat)
             regions.append(Region(
                 category: comp.category!, cells: comp.cells, areaKm2: Double(comp.cells.count) * grid.spec.cellAreaKm2,
                 events: Int(members.reduce(0) { $0 + $1.totalCount }), trendZ: strongest?.trend.z ?? 0,

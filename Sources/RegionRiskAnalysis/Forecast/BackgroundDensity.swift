@@ -8,7 +8,7 @@ import RegionRiskGrid
 /// The long-run background of the forecast: a weighted Gaussian kernel density of past events, or a
 /// mixture of a fine and a broad one, chosen by leave-one-out likelihood cross-validation.
 ///
-/// Evaluations at the events go through `DensityEngine` on a fine auxiliary grid (spacing σ/6 where the extent allows)
+/// Evaluations at the events go through a fine auxiliary grid (spacing σ/6 where the extent allows)
 /// and bilinear interpolation between cell centres. Leave-one-out is exact with respect to that
 /// interpolation: each event's own kernel, sampled at the same four centres, is subtracted, so
 /// what remains is the interpolated density of the other events.
@@ -18,45 +18,50 @@ enum BackgroundDensity {
 
     /// Leave-one-out density at each event from the others, per km², normalised by the others'
     /// total weight (so it integrates to 1 over the plane).
-    /// - Parameters: positions in km; weights ≥ 0; `bandwidthKm` the Gaussian σ.
-    static func leaveOneOut(xKm: [Double], yKm: [Double], weights: [Double], bandwidthKm h: Double) throws -> [Double] {
+    /// - Parameters: positions in km; weights ≥ 0; `bandwidthKm` the Gaussian σ; `workspace` the
+    ///   auxiliary grid's memory, reused between calls (a fresh one when nil).
+    static func leaveOneOut(xKm: [Double], yKm: [Double], weights: [Double], bandwidthKm h: Double,
+                            workspace: LeaveOneOutWorkspace? = nil) throws -> [Double] {
         if xKm.count <= exactPairLimit { return exactLeaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h) }
-        return try leaveOneOutViaGrid(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h)
+        return try leaveOneOutViaGrid(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h, workspace: workspace ?? LeaveOneOutWorkspace())
     }
 
     /// The auxiliary-grid path of `leaveOneOut` (used above `exactPairLimit` events).
-    static func leaveOneOutViaGrid(xKm: [Double], yKm: [Double], weights: [Double], bandwidthKm h: Double) throws -> [Double] {
+    static func leaveOneOutViaGrid(xKm: [Double], yKm: [Double], weights: [Double], bandwidthKm h: Double,
+                                   workspace: LeaveOneOutWorkspace = LeaveOneOutWorkspace()) throws -> [Double] {
         let n = xKm.count
         guard n > 1, let minX = xKm.min(), let maxX = xKm.max(), let minY = yKm.min(), let maxY = yKm.max() else {
             return [Double](repeating: 0, count: n)
         }
+        guard h.isFinite, h > 0 else { throw ForecastError.invalidSetting("background bandwidth \(h) km") }
         let margin = 5 * h
         let w = (maxX - minX) + 2 * margin, hgt = (maxY - minY) + 2 * margin
         let spacing = max(h / 6, (w * hgt / Double(maxAuxiliaryCells)).squareRoot())
         let spec = try GridSpec(crs: "auxiliary", covering: (minX - margin) * 1000, (minY - margin) * 1000,
                             (maxX + margin) * 1000, (maxY + margin) * 1000, cellSizeMeters: spacing * 1000)
-        let events = ProjectedEvents(x: xKm.map { $0 * 1000 }, y: yKm.map { $0 * 1000 }, weights: weights)
-        let (values, errorBound) = try DensityEngine.compute(events: events, grid: spec, kernel: .gaussian, bandwidthKm: h)
+        let errorBound = workspace.gaussianOnGrid(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h, grid: spec)
         let total = weights.reduce(0, +)
         var out = [Double](repeating: 0, count: n)
         let cs = spec.cellSizeMeters / 1000
         let west = spec.westX / 1000, north = spec.northY / 1000
-        for i in 0..<n {
-            // Fractional position among cell centres (centre of (c, r) at west + (c + ½)·cs, north − (r + ½)·cs).
-            let fc = (xKm[i] - west) / cs - 0.5, fr = (north - yKm[i]) / cs - 0.5
-            let c0 = max(0, min(spec.columns - 2, Int(floor(fc)))), r0 = max(0, min(spec.rows - 2, Int(floor(fr))))
-            let ax = fc - Double(c0), ay = fr - Double(r0)
-            var interpolated = 0.0, own = 0.0
-            for (dc, dr, wt) in [(0, 0, (1 - ax) * (1 - ay)), (1, 0, ax * (1 - ay)), (0, 1, (1 - ax) * ay), (1, 1, ax * ay)] {
-                let c = c0 + dc, r = r0 + dr
-                interpolated += wt * values[r * spec.columns + c]
-                let px = west + (Double(c) + 0.5) * cs, py = north - (Double(r) + 0.5) * cs
-                let dx = px - xKm[i], dy = py - yKm[i]
-                own += wt * weights[i] * KernelShape.gaussian.value(distanceSquaredKm2: dx * dx + dy * dy, bandwidthKm: h)
+        workspace.values.withUnsafeBufferPointer { values in
+            for i in 0..<n {
+                // Fractional position among cell centres (centre of (c, r) at west + (c + ½)·cs, north − (r + ½)·cs).
+                let fc = (xKm[i] - west) / cs - 0.5, fr = (north - yKm[i]) / cs - 0.5
+                let c0 = max(0, min(spec.columns - 2, Int(floor(fc)))), r0 = max(0, min(spec.rows - 2, Int(floor(fr))))
+                let ax = fc - Double(c0), ay = fr - Double(r0)
+                var interpolated = 0.0, own = 0.0
+                for (dc, dr, wt) in [(0, 0, (1 - ax) * (1 - ay)), (1, 0, ax * (1 - ay)), (0, 1, (1 - ax) * ay), (1, 1, ax * ay)] {
+                    let c = c0 + dc, r = r0 + dr
+                    interpolated += wt * values[r * spec.columns + c]
+                    let px = west + (Double(c) + 0.5) * cs, py = north - (Double(r) + 0.5) * cs
+                    let dx = px - xKm[i], dy = py - yKm[i]
+                    own += wt * weights[i] * KernelShape.gaussian.value(distanceSquaredKm2: dx * dx + dy * dy, bandwidthKm: h)
+                }
+                let others = total - weights[i]
+                // Below the stated error bound the value is noise: hold it at the bound.
+                out[i] = others > 0 ? max(interpolated - own, errorBound, 1e-300) / others : 0
             }
-            let others = total - weights[i]
-            // Below the engine's stated error bound the value is noise: hold it at the bound.
-            out[i] = others > 0 ? max(interpolated - own, errorBound, 1e-300) / others : 0
         }
         return out
     }
@@ -86,14 +91,18 @@ enum BackgroundDensity {
     /// 2. a two-scale mixture (1 − β)·K_{σ₁} + β·K_{σ₂}: every pair of the bandwidths tried with
     ///    σ₂ ≥ 2σ₁, β maximising the same leave-one-out likelihood (concave in β, Newton), and
     ///    the best pair kept. β = 0 (a single kernel) whenever no pair does better.
+    ///
+    /// `workspace`: the auxiliary grid's memory, shared by every bandwidth tried (a fit passes its own).
     static func select(xKm: [Double], yKm: [Double], weights: [Double], minimumKm: Double, maximumKm: Double,
-                       mixture allowMixture: Bool = true, refine: Bool = true, around: BackgroundMixture? = nil) throws -> Selection {
+                       mixture allowMixture: Bool = true, refine: Bool = true, around: BackgroundMixture? = nil,
+                       workspace: LeaveOneOutWorkspace? = nil) throws -> Selection {
+        let workspace = workspace ?? LeaveOneOutWorkspace()
         let lo = max(minimumKm, 1e-3), hi = max(maximumKm, lo * 2)
         let total = max(weights.reduce(0, +), 1e-300)
         var scores: [(bandwidthKm: Double, score: Double)] = []
         var densities: [[Double]] = []
         func score(_ h: Double) throws -> Double {
-            let b = try leaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h)
+            let b = try leaveOneOut(xKm: xKm, yKm: yKm, weights: weights, bandwidthKm: h, workspace: workspace)
             let v = meanLogLikelihood(b, weights: weights, total: total)
             scores.append((h, v))
             densities.append(b)

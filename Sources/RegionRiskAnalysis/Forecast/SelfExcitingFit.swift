@@ -78,11 +78,12 @@ public struct SelfExcitingFit: Sendable {
         var mass = 1.0
         var notes: [String] = []
         var usedWeights = weights
+        let workspace = LeaveOneOutWorkspace()  // one auxiliary grid for every bandwidth both passes try
         for pass in 0..<2 {
             let selected = try BackgroundDensity.select(xKm: points.xKm, yKm: points.yKm, weights: weights,
                                                         minimumKm: minimumBandwidthKm, maximumKm: extentKm / 2,
                                                         mixture: multiScaleBackground, refine: false,
-                                                        around: pass == 0 ? nil : background)
+                                                        around: pass == 0 ? nil : background, workspace: workspace)
             background = selected.mixture
             scores = selected.scores
             backgroundScore = selected.mixtureScore

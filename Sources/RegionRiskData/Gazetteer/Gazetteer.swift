@@ -265,14 +265,30 @@ public final class Gazetteer: Sendable {
 
     /// The `limit` populated places nearest to `point` with at least `minPopulation` inhabitants,
     /// nearest first.
+    ///
+    /// Keeps only the best `limit` (distance, geonameid) so far, and skips a place without computing
+    /// its distance when its latitude alone puts it beyond the worst of a full list (a great-circle
+    /// distance is at least R·|Δφ|): the same places in the same order as sorting them all, in a
+    /// fraction of the time (naming hundreds of regions called this once each).
     public func nearestPlaces(to point: LonLat, limit: Int, minPopulation: Int = 0) -> [Place] {
         guard limit > 0, point.lat.isFinite, point.lon.isFinite else { return [] }
-        var found: [(place: Place, km: Double)] = []
-        for p in places where p.isPopulatedPlace && p.population >= minPopulation {
-            found.append((p, GreatCircle.distanceKm(point, p.location)))
+        var best: [(km: Double, id: Int, index: Int)] = []
+        best.reserveCapacity(limit + 1)
+        let kmPerDegree = GreatCircle.earthRadiusKm * Double.pi / 180
+        for i in places.indices {
+            let p = places[i]
+            guard p.isPopulatedPlace, p.population >= minPopulation else { continue }
+            if best.count == limit, abs(p.location.lat - point.lat) * kmPerDegree > best[limit - 1].km * (1 + 1e-9) + 1e-9 { continue }
+            let km = GreatCircle.distanceKm(point, p.location)
+            if best.count == limit {
+                guard (km, p.geonameID) < (best[limit - 1].km, best[limit - 1].id) else { continue }
+                best.removeLast()
+            }
+            // After any equal key, as a stable sort keeps them.
+            let at = best.firstIndex { (km, p.geonameID) < ($0.km, $0.id) } ?? best.count
+            best.insert((km, p.geonameID, i), at: at)
         }
-        sort(&found, .distance)
-        return found.prefix(limit).map(\.place)
+        return best.map { places[$0.index] }
     }
 
     /// Order of `places(near:withinKm:limit:ordering:)`.

@@ -10,21 +10,45 @@ package enum CellDissolver {
     /// which runs of different lengths do not have); the tiny simplification only drops the
     /// collinear vertices left along straight cell edges. Holes are kept. Nil when no cell is included.
     package static func projectedGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> Geometry? {
-        var rects: [Geometry] = []
-        let cs = spec.cellSizeMeters
+        var runs: [(row: Int, first: Int, last: Int)] = []
         for r in 0..<spec.rows {
             var c = 0
             while c < spec.columns {
                 guard includes(r * spec.columns + c) else { c += 1; continue }
                 var end = c
                 while end + 1 < spec.columns, includes(r * spec.columns + end + 1) { end += 1 }
-                let top = spec.northY - Double(r) * cs
-                rects.append(try Geometry.rectangle(minX: spec.westX + Double(c) * cs, minY: top - cs,
-                                                    maxX: spec.westX + Double(end + 1) * cs, maxY: top))
+                runs.append((r, c, end))
                 c = end + 1
             }
         }
-        guard !rects.isEmpty else { return nil }
+        return try dissolve(runs: runs, spec: spec)
+    }
+
+    /// As `projectedGeometry(spec:includes:)` for the cells listed (row-major indices, ascending),
+    /// in time proportional to their number rather than the grid's: the same runs in the same
+    /// order, so the same geometry.
+    package static func projectedGeometry(spec: GridSpec, sortedCells cells: [Int]) throws -> Geometry? {
+        var runs: [(row: Int, first: Int, last: Int)] = []
+        var k = 0
+        while k < cells.count {
+            let r = cells[k] / spec.columns, c = cells[k] % spec.columns
+            var end = c
+            while k + 1 < cells.count, cells[k + 1] == r * spec.columns + end + 1, end + 1 < spec.columns { end += 1; k += 1 }
+            runs.append((r, c, end))
+            k += 1
+        }
+        return try dissolve(runs: runs, spec: spec)
+    }
+
+    /// Each run of cells in a row becomes one rectangle; their union, with collinear vertices dropped.
+    private static func dissolve(runs: [(row: Int, first: Int, last: Int)], spec: GridSpec) throws -> Geometry? {
+        guard !runs.isEmpty else { return nil }
+        let cs = spec.cellSizeMeters
+        let rects = try runs.map { run in
+            let top = spec.northY - Double(run.row) * cs
+            return try Geometry.rectangle(minX: spec.westX + Double(run.first) * cs, minY: top - cs,
+                                          maxX: spec.westX + Double(run.last + 1) * cs, maxY: top)
+        }
         return try Geometry.unaryUnion(rects).simplified(tolerance: cs * 1e-3)
     }
 
@@ -34,9 +58,19 @@ package enum CellDissolver {
         return try toLonLat(g, spec: spec)
     }
 
+    /// As `projectedGeometry(spec:sortedCells:)`, transformed to (lon, lat) with `projection`
+    /// (from EPSG:4326 to the grid's CRS; one per thread, reused across many calls).
+    package static func lonLatGeometry(spec: GridSpec, sortedCells cells: [Int], projection: Projection) throws -> GeoJSONGeometry {
+        guard let g = try projectedGeometry(spec: spec, sortedCells: cells) else { return .multiPolygon([]) }
+        return try toLonLat(g, projection: projection)
+    }
+
     package static func toLonLat(_ geometry: Geometry, spec: GridSpec) throws -> GeoJSONGeometry {
-        let projection = try Projection(from: "EPSG:4326", to: spec.crs)
-        return try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON().asMultiPolygon
+        try toLonLat(geometry, projection: try Projection(from: "EPSG:4326", to: spec.crs))
+    }
+
+    package static func toLonLat(_ geometry: Geometry, projection: Projection) throws -> GeoJSONGeometry {
+        try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON().asMultiPolygon
     }
 
     /// A set of cells sharing a category, connected through edges or corners.

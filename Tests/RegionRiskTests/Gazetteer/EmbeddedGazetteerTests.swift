@@ -87,6 +87,23 @@ final class EmbeddedGazetteerTests: XCTestCase {
         XCTAssertEqual(g.nearestPlaces(to: center, limit: 0).count, 0)
     }
 
+    /// The pruned nearest-places search returns exactly what sorting every place by (distance,
+    /// geonameid) returns, inside the area, outside it and at its edges.
+    func testNearestPlacesEqualsSortingThemAll() throws {
+        let g = try Gazetteer.embeddedMali()
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<40 {
+            let point = LonLat(lon: -14 + 20 * rng.nextDouble(), lat: 8 + 20 * rng.nextDouble())
+            for (limit, minPopulation) in [(1, 0), (7, 0), (50, 0), (5, 10_000)] {
+                let all = g.places.filter { $0.isPopulatedPlace && $0.population >= minPopulation }
+                    .map { (place: $0, km: GreatCircle.distanceKm(point, $0.location)) }
+                    .sorted { ($0.km, $0.place.geonameID) < ($1.km, $1.place.geonameID) }
+                XCTAssertEqual(g.nearestPlaces(to: point, limit: limit, minPopulation: minPopulation).map(\.geonameID),
+                               all.prefix(limit).map(\.place.geonameID), "\(point), limit \(limit)")
+            }
+        }
+    }
+
     func testMergingReplacesPlacesWithTheSameID() throws {
         let embedded = try Gazetteer.embeddedMali()
         var kayes = try XCTUnwrap(embedded.place(geonameID: 2455518))

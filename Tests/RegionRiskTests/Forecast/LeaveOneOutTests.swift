@@ -1,0 +1,79 @@
+import XCTest
+@testable import RegionRiskAnalysis
+@testable import RegionRiskBase
+@testable import RegionRiskGrid
+
+/// The background's fast leave-one-out path (`LeaveOneOutWorkspace`'s direct separable sum on the
+/// auxiliary grid, then bilinear interpolation) against brute-force sums over all pairs.
+final class LeaveOneOutTests: XCTestCase {
+    /// Two clusters and a few isolated events, unequal weights.
+    private func sample() -> (x: [Double], y: [Double], w: [Double]) {
+        var rng = SplitMix64(seed: 7)
+        var x: [Double] = [], y: [Double] = [], w: [Double] = []
+        for k in 0..<300 {
+            let (cx, cy, spread) = k % 3 == 0 ? (40.0, 70.0, 6.0) : (k < 290 ? (120.0, 30.0, 15.0) : (200.0, 200.0, 80.0))
+            x.append(cx + spread * (rng.nextDouble() - 0.5)); y.append(cy + spread * (rng.nextDouble() - 0.5))
+            w.append(0.25 + rng.nextDouble())
+        }
+        return (x, y, w)
+    }
+
+    /// Every cell centre of the auxiliary grid equals Σⱼ wⱼ·K_σ to 1e-9 of the peak with a tight
+    /// budget, and within the returned error bound with the default one.
+    func testGridValuesMatchBruteForce() throws {
+        let (x, y, w) = sample()
+        for h in [0.8, 3.0, 12.0] {
+            let grid = try GridSpec(crs: "local", covering: -20_000, -20_000, 300_000, 300_000, cellSizeMeters: max(h / 6, 2) * 1000)
+            let events = ProjectedEvents(x: x.map { $0 * 1000 }, y: y.map { $0 * 1000 }, weights: w)
+            let brute = DensityEngine.bruteForce(events: events, grid: grid, kernel: .gaussian, bandwidthKm: h)
+            let peak = brute.max()!
+            for tolerance in [1e-12, 5e-7] {
+                let workspace = LeaveOneOutWorkspace()
+                workspace.peakRelativeTolerance = tolerance
+                let bound = workspace.gaussianOnGrid(xKm: x, yKm: y, weights: w, bandwidthKm: h, grid: grid)
+                var worst = 0.0
+                for k in brute.indices { worst = max(worst, abs(workspace.values[k] - brute[k])) }
+                XCTAssertLessThanOrEqual(worst, bound * (1 + 1e-9) + 1e-12 * peak, "σ \(h) km, tolerance \(tolerance)")
+                if tolerance < 1e-9 { XCTAssertLessThan(worst, 1e-9 * peak, "σ \(h) km") }
+            }
+        }
+    }
+
+    /// The leave-one-out densities at the events equal the brute-force sum of the other events'
+    /// kernels interpolated bilinearly between the same four cell centres, to 1e-9 relative.
+    func testLeaveOneOutMatchesBruteForceInterpolation() throws {
+        let (x, y, w) = sample()
+        let total = w.reduce(0, +)
+        for h in [2.0, 9.0] {
+            let workspace = LeaveOneOutWorkspace()
+            workspace.peakRelativeTolerance = 1e-13
+            let fast = try BackgroundDensity.leaveOneOutViaGrid(xKm: x, yKm: y, weights: w, bandwidthKm: h, workspace: workspace)
+            // The auxiliary grid as `leaveOneOutViaGrid` lays it out.
+            let margin = 5 * h
+            let spacing = max(h / 6, ((x.max()! - x.min()! + 2 * margin) * (y.max()! - y.min()! + 2 * margin) / 1e6).squareRoot())
+            let grid = try GridSpec(crs: "auxiliary", covering: (x.min()! - margin) * 1000, (y.min()! - margin) * 1000,
+                                    (x.max()! + margin) * 1000, (y.max()! + margin) * 1000, cellSizeMeters: spacing * 1000)
+            let cs = spacing, west = grid.westX / 1000, north = grid.northY / 1000
+            var expected = [Double](repeating: 0, count: x.count)
+            for i in x.indices {
+                let fc = (x[i] - west) / cs - 0.5, fr = (north - y[i]) / cs - 0.5
+                let c0 = Int(floor(fc)), r0 = Int(floor(fr)), ax = fc - Double(c0), ay = fr - Double(r0)
+                var s = 0.0
+                for (dc, dr, wt) in [(0, 0, (1 - ax) * (1 - ay)), (1, 0, ax * (1 - ay)), (0, 1, (1 - ax) * ay), (1, 1, ax * ay)] {
+                    let px = west + (Double(c0 + dc) + 0.5) * cs, py = north - (Double(r0 + dr) + 0.5) * cs
+                    for j in x.indices where j != i {
+                        let dx = px - x[j], dy = py - y[j]
+                        s += wt * w[j] * exp(-(dx * dx + dy * dy) / (2 * h * h)) / (2 * Double.pi * h * h)
+                    }
+                }
+                expected[i] = s / (total - w[i])
+            }
+            // The fast path subtracts each event's own kernel from the interpolated total, so its
+            // rounding (~1e-13 of that kernel's peak) is compared only where the others' density is
+            // at least 1e-3 of it: the clustered events, not the isolated ones.
+            let compared = x.indices.filter { expected[$0] * (total - w[$0]) >= 1e-3 * w[$0] / (2 * Double.pi * h * h) }
+            XCTAssertGreaterThan(compared.count, 250)
+            for i in compared { XCTAssertEqual(fast[i], expected[i], accuracy: 1e-9 * expected[i], "σ \(h) km, event \(i)") }
+        }
+    }
+}
