@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RegionRisk
 import RegionRiskPostgres
 
@@ -189,7 +190,8 @@ struct IngestCommand: ParsableCommand {
 }
 
 /// The standard gazetteer (`Gazetteer.standard(importedIn:)`), loaded on the first lookup and kept.
-/// When it cannot be loaded, every lookup finds nothing (the row is rejected as not in the gazetteer).
+/// When it cannot be loaded (a damaged imported gazetteer), one warning says why, and every lookup
+/// finds nothing: the rows that need it are rejected, never stored at a guess.
 final class LazyGazetteer: PlaceNameResolver, @unchecked Sendable {
     private let directory: URL?
     private let lock = NSLock()
@@ -201,7 +203,11 @@ final class LazyGazetteer: PlaceNameResolver, @unchecked Sendable {
     private var gazetteer: (any PlaceNameResolver)? {
         lock.withLock {
             if let loaded { return loaded }
-            let g: (any PlaceNameResolver)? = try? Gazetteer.standard(importedIn: directory)
+            var g: (any PlaceNameResolver)?
+            do { g = try Gazetteer.standard(importedIn: directory) } catch {
+                Console.standard.warning("the gazetteer could not be loaded (\(error.localizedDescription)): rows without coordinates are rejected",
+                                         event: "gazetteer_unavailable", ["reason": .string(error.localizedDescription)])
+            }
             loaded = .some(g)
             return g
         }

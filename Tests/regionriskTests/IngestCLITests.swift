@@ -112,6 +112,23 @@ final class IngestCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("nothing was stored from 4 rows: 4 rejected"), r.stderr)
     }
 
+    /// A damaged imported gazetteer is said once, and the rows that needed it are rejected, never
+    /// stored at a guess; a file with coordinates never loads the gazetteer at all.
+    func testADamagedGazetteerIsSaidAndItsRowsRejected() throws {
+        let data = dir.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data.appendingPathComponent("gazetteers"), withIntermediateDirectories: true)
+        try Data("not a gazetteer".utf8).write(to: data.appendingPathComponent("gazetteers/XX.rrgaz"))
+        let env = ["REGIONRISK_DATA_DIR": data.path]
+        let r = try runCLI(["ingest", try fixture("news-places.csv"), "--db", db], environment: env)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertEqual(count("added", in: r.stdout), 1, "the one row with coordinates")
+        XCTAssertEqual(count("rejected", in: r.stdout), 3, "the three that needed the gazetteer")
+        XCTAssertEqual(r.stderr.components(separatedBy: "the gazetteer could not be loaded").count - 1, 1, r.stderr)
+        let withCoordinates = try runCLI(["ingest", try fixture("acled-classic.csv"), "--db", db], environment: env)
+        XCTAssertEqual(withCoordinates.status, 0, withCoordinates.stderr)
+        XCTAssertFalse(withCoordinates.stderr.contains("gazetteer"), withCoordinates.stderr)
+    }
+
     func testColumnFlagsAndLatin1() throws {
         let r = try runCLI([
             "ingest", try fixture("custom-columns.csv"), "--db", db, "--lat-col", "Y", "--lon-col", "X", "--date-col", "When",
