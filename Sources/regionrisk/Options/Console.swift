@@ -87,7 +87,9 @@ extension Logger.MetadataValue {
     static func number(_ x: Double, significant: Int = 6) -> Self {
         guard x.isFinite, x != 0 else { return .stringConvertible(x) }
         let scale = pow(10, Double(significant) - (log10(abs(x))).rounded(.up))
-        return .stringConvertible((x * scale).rounded() / scale)
+        let rounded = (x * scale).rounded() / scale
+        // Subnormal or extreme values overflow the scale: keep them as they are.
+        return .stringConvertible(rounded.isFinite ? rounded : x)
     }
     /// Seconds, to the millisecond.
     static func seconds(since start: Date) -> Self { .stringConvertible((Date().timeIntervalSince(start) * 1000).rounded() / 1000) }
