@@ -22,7 +22,7 @@ let libraryTargets: [Target] = [
     // GeoPackage and GeoTIFF out. No domain types.
     .target(name: "RegionRiskGDAL", dependencies: ["RegionRiskBase", "RegionRiskGeoJSON", "CGDAL"]),
     // Equal-area grids, area masks, the exact density core and the statistics: arrays in and out.
-    .target(name: "RegionRiskGrid", dependencies: ["RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGDAL", "RegionRiskGeodata"]),
+    .target(name: "RegionRiskGrid", dependencies: ["RegionRiskBase", "RegionRiskGeometry", "RegionRiskGeoJSON", "RegionRiskGDAL", "RegionRiskGeodata", "COpenBLAS"]),
     // Incidents and their readers, the gazetteer and geocoder, the SQLite store.
     .target(
         name: "RegionRiskData",
@@ -87,6 +87,11 @@ let package = Package(
         .systemLibrary(
             name: "CGDAL", path: "Sources/CGDAL", pkgConfig: "gdal",
             providers: [.apt(["libgdal-dev"])]),
+        // Matrix products for the Gaussian's separable passes (GaussianTransform): OpenBLAS picks
+        // its kernels for the CPU it runs on (AVX2, AVX-512), which Swift's baseline x86-64 code cannot.
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-pthread-dev"])]),
         // Embedded default data (Mali): boundary, regions, gazetteer, sample incidents.
         .target(
             name: "RegionRiskGeodata", path: "Geodata",

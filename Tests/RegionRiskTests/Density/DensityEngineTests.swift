@@ -65,6 +65,10 @@ final class DensityEngineTests: XCTestCase {
         for sigma in [15.0, 50.0] {
             try assertMatchesBruteForce(kernel: .gaussian, bandwidthKm: sigma, grid: smallGrid, events: 300, relativeTolerance: 1e-6)
         }
+        // 1 km cells, σ = 50 cells, on a strip far longer than the ρσ the sums reach: cells beyond
+        // it get no contribution from the clustered end, within the stated bound.
+        let strip = GridSpec(crs: "+proj=laea", westX: -360_000, northY: 40_000, columns: 720, rows: 80, cellSizeMeters: 1_000)
+        try assertMatchesBruteForce(kernel: .gaussian, bandwidthKm: 50, grid: strip, events: 400, relativeTolerance: 1e-6)
         // σ under two cells takes the direct path.
         try assertMatchesBruteForce(kernel: .gaussian, bandwidthKm: 6, grid: smallGrid, events: 200, relativeTolerance: 1e-9)
     }
