@@ -157,7 +157,12 @@ final class FootprintCells {
             for r in rowStamp.indices { rowStamp[r] = 0 }
             current = 1
         }
-        let grid = kernel.grid, columns = grid.spec.columns
+        let grid = kernel.grid, columns = grid.spec.columns, current = self.current
+        // The scratch arrays move into locals for the scan (no exclusivity checks or reference
+        // counting on the class's storage per cell) and back after it.
+        var stamp = self.stamp, rowStamp = self.rowStamp, rowLow = self.rowLow, rowHigh = self.rowHigh
+        self.stamp = []; self.rowStamp = []; self.rowLow = []; self.rowHigh = []
+        defer { self.stamp = stamp; self.rowStamp = rowStamp; self.rowLow = rowLow; self.rowHigh = rowHigh }
         for k in 0..<min(x.count, y.count) {
             kernel.forEachRun(near: x[k], y[k], strictly: true, withinGrid: true) { r, _, run in
                 let a = run.lowerBound, b = run.upperBound
