@@ -332,7 +332,7 @@ struct LatitudeIndex: Sendable {
 
     /// Calls `body` with the index and location of every populated place whose latitude lies
     /// within `radiusKm` of `latitude` along a meridian (with a margin of 10⁻⁹ for rounding),
-    /// in ascending index order, so callers see places in the gazetteer's order.
+    /// in latitude order (callers sort by a total order: distance, then the unique geonameid).
     func forEach(within radiusKm: Double, ofLatitude latitude: Double, _ body: (Int, LonLat) -> Void) {
         let kmPerDegree = GreatCircle.earthRadiusKm * Double.pi / 180
         let band = radiusKm / kmPerDegree * (1 + 1e-9) + 1e-9
@@ -342,11 +342,11 @@ struct LatitudeIndex: Sendable {
             let mid = (lo + hi) / 2
             if latitudes[mid] < south { lo = mid + 1 } else { hi = mid }
         }
-        var hits: [Int] = []
         var k = lo
-        while k < latitudes.count, latitudes[k] <= north { hits.append(k); k += 1 }
-        hits.sort { order[$0] < order[$1] }
-        for k in hits { body(order[k], locations[k]) }
+        while k < latitudes.count, latitudes[k] <= north {
+            body(order[k], locations[k])
+            k += 1
+        }
     }
 }
 
