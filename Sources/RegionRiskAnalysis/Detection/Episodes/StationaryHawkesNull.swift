@@ -81,10 +81,40 @@ package struct StationaryHawkesNull: Sendable {
                 for dy in Int64(-1)...1 { neighbours[9 * b + Int(3 * (dx + 1) + dy + 1)] = buckets.neighbour(of: b, dc: dx, dr: dy) ?? -1 }
             }
         }
+        // Within each bucket, its positions also by day: the parents of an event are then one
+        // range of days (0 < tᵢ − tⱼ ≤ cutoff, monotone in tⱼ), taken back to index order.
+        let byDays = cutoffDays.isFinite && day.allSatisfy(\.isFinite)
+        var dayOrder = Array(0..<buckets.members.count)
+        if byDays {
+            for b in 0..<buckets.bucketCount {
+                dayOrder[buckets.start[b] ..< buckets.start[b + 1]].sort { (bucketDay[$0], $0) < (bucketDay[$1], $1) }
+            }
+        }
+        let sortedDays = dayOrder.map { bucketDay[$0] }
+        var window: [Int] = []
         for i in 0..<n {
             let b = bucketOfEvent[i], xi = x[i], yi = y[i], di = day[i]
             for o in neighbours[9 * b ..< 9 * b + 9] where o >= 0 {
-                for p in buckets.start[o] ..< buckets.start[o + 1] {
+                window.removeAll(keepingCapacity: true)
+                if byDays {
+                    var lo = buckets.start[o], hi = buckets.start[o + 1]
+                    var a = lo, z = hi
+                    while a < z {  // first with tᵢ − tⱼ ≤ cutoff
+                        let m = (a + z) / 2
+                        if di - sortedDays[m] <= cutoffDays { z = m } else { a = m + 1 }
+                    }
+                    lo = a; z = hi
+                    while a < z {  // first with tⱼ ≥ tᵢ
+                        let m = (a + z) / 2
+                        if sortedDays[m] >= di { z = m } else { a = m + 1 }
+                    }
+                    hi = a
+                    window.append(contentsOf: dayOrder[lo ..< hi])
+                    window.sort()
+                } else {
+                    window.append(contentsOf: buckets.start[o] ..< buckets.start[o + 1])
+                }
+                for p in window {
                     let t = di - bucketDay[p]
                     guard t > 0, t <= cutoffDays else { continue }
                     let ex = xi - bucketX[p], ey = yi - bucketY[p], e2 = ex * ex + ey * ey
