@@ -157,7 +157,7 @@ final class FootprintCells {
             for r in rowStamp.indices { rowStamp[r] = 0 }
             current = 1
         }
-        let grid = kernel.grid, columns = grid.spec.columns, current = self.current
+        let mask = kernel.grid.mask, columns = kernel.grid.spec.columns, current = self.current
         // The scratch arrays move into locals for the scan (no exclusivity checks or reference
         // counting on the class's storage per cell) and back after it.
         var stamp = self.stamp, rowStamp = self.rowStamp, rowLow = self.rowLow, rowHigh = self.rowHigh
@@ -175,7 +175,7 @@ final class FootprintCells {
                     let i = base + c
                     if stamp[i] != current {
                         stamp[i] = current
-                        if grid.mask[i] != 0 { body(i) }
+                        if mask[i] != 0 { body(i) }
                     }
                     c += 1
                 }

@@ -420,24 +420,25 @@ struct BackgroundKernel {
     /// `withinGrid` limits rows and columns to the grid's.
     func forEachRun(near x: Double, _ y: Double, strictly: Bool, withinGrid: Bool,
                     _ body: (_ row: Int, _ dy: Double, _ columns: ClosedRange<Int>) -> Void) {
-        let spec = grid.spec, cs = spec.cellSizeMeters
+        // The spec's numbers only: copying the spec would retain and release its CRS string per call.
+        let westX = grid.spec.westX, northY = grid.spec.northY, cs = grid.spec.cellSizeMeters
         guard x.isFinite, y.isFinite, abs(x) < 1e9, abs(y) < 1e9 else { return }
-        var cLo = Int(((x - radius - spec.westX) / cs - 0.5).rounded(.up))
-        var cHi = Int(((x + radius - spec.westX) / cs - 0.5).rounded(.down))
-        var rLo = Int(((spec.northY - y - radius) / cs - 0.5).rounded(.up))
-        var rHi = Int(((spec.northY - y + radius) / cs - 0.5).rounded(.down))
+        var cLo = Int(((x - radius - westX) / cs - 0.5).rounded(.up))
+        var cHi = Int(((x + radius - westX) / cs - 0.5).rounded(.down))
+        var rLo = Int(((northY - y - radius) / cs - 0.5).rounded(.up))
+        var rHi = Int(((northY - y + radius) / cs - 0.5).rounded(.down))
         if withinGrid {
-            cLo = max(cLo, 0); cHi = min(cHi, spec.columns - 1)
-            rLo = max(rLo, 0); rHi = min(rHi, spec.rows - 1)
+            cLo = max(cLo, 0); cHi = min(cHi, grid.spec.columns - 1)
+            rLo = max(rLo, 0); rHi = min(rHi, grid.spec.rows - 1)
         }
         guard cLo <= cHi, rLo <= rHi else { return }
         let r2max = radius * radius
-        let offset = (x - spec.westX) / cs - 0.5
+        let offset = (x - westX) / cs - 0.5
         let guess = min(max(Int(offset.rounded()), cLo), cHi)
         for r in rLo...rHi {
-            let dy = spec.northY - (Double(r) + 0.5) * cs - y
+            let dy = northY - (Double(r) + 0.5) * cs - y
             func inside(_ c: Int) -> Bool {
-                let dx = spec.westX + (Double(c) + 0.5) * cs - x
+                let dx = westX + (Double(c) + 0.5) * cs - x
                 let r2 = dx * dx + dy * dy
                 return strictly ? r2 < r2max : r2 <= r2max
             }
