@@ -170,26 +170,61 @@ public enum ChangeDetector {
     }
 
     /// For each episode, the baseline events (indices, ascending) within the bandwidth of any of
-    /// its events: the events a footprint holds from the baseline window.
+    /// its events (`dx² + dy² < h²`, recent minus baseline): the events a footprint holds from the
+    /// baseline window.
+    ///
+    /// The recent events are bucketed at the bandwidth and, within a bucket, ordered by episode;
+    /// each baseline event then looks at the runs of one episode in the 3 × 3 buckets around it and
+    /// stops a run at its first event within the bandwidth, or skips it when the run's bounding box
+    /// is already too far (`PointBox`). The same pairs as checking every recent event against every
+    /// baseline event, in time about linear in the events of a dense cluster.
     static func baselineEventsNear(episodes: [[Int]], recent: (x: [Double], y: [Double]), baseline: (x: [Double], y: [Double]),
                                    bandwidthMeters h: Double) -> [[Int]] {
-        var buckets: [BucketKey: [Int]] = [:]
-        for j in baseline.x.indices { buckets[BucketKey(baseline.x[j], baseline.y[j], h), default: []].append(j) }
-        return episodes.map { e in
-            var hits = Set<Int>()
-            for i in e {
-                let k = BucketKey(recent.x[i], recent.y[i], h)
-                for dx in -1...1 {
-                    for dy in -1...1 {
-                        for j in buckets[BucketKey(column: k.column &+ Int64(dx), row: k.row &+ Int64(dy))] ?? [] {
-                            let ex = recent.x[i] - baseline.x[j], ey = recent.y[i] - baseline.y[j]
-                            if ex * ex + ey * ey < h * h { hits.insert(j) }
+        var out = [[Int]](repeating: [], count: episodes.count)
+        let recentCount = min(recent.x.count, recent.y.count)
+        var episodeOf = [Int](repeating: -1, count: recentCount)
+        for (k, e) in episodes.enumerated() { for i in e where i < recentCount { episodeOf[i] = k } }
+        let h2 = h * h
+        guard h2 > 0 else { return out }
+        let index = BucketIndex(x: recent.x, y: recent.y, size: h) { episodeOf[$0] >= 0 }
+        // Runs of one episode within each bucket: run r covers runMembers[runStart[r] ..< runStart[r + 1]].
+        var runEpisode: [Int] = [], runStart: [Int] = [], runBox: [PointBox] = [], runMembers: [Int] = []
+        var bucketRuns = [Int](repeating: 0, count: index.bucketCount + 1)
+        runMembers.reserveCapacity(index.members.count)
+        for b in 0..<index.bucketCount {
+            let sorted = index.points(b).sorted { (episodeOf[$0], $0) < (episodeOf[$1], $1) }
+            for (n, i) in sorted.enumerated() {
+                if n == 0 || episodeOf[sorted[n - 1]] != episodeOf[i] {
+                    runEpisode.append(episodeOf[i]); runStart.append(runMembers.count); runBox.append(PointBox())
+                }
+                runMembers.append(i)
+                runBox[runBox.count - 1].add(recent.x[i], recent.y[i])
+            }
+            bucketRuns[b + 1] = runEpisode.count
+        }
+        runStart.append(runMembers.count)
+        var marked = [Int](repeating: -1, count: episodes.count)  // the last baseline event added to each episode
+        for j in 0..<min(baseline.x.count, baseline.y.count) {
+            let bx = baseline.x[j], by = baseline.y[j]
+            let k = BucketKey(bx, by, h)
+            for dx in Int64(-1)...1 {
+                for dy in Int64(-1)...1 {
+                    guard let b = index.bucket(BucketKey(column: k.column &+ dx, row: k.row &+ dy)) else { continue }
+                    for r in bucketRuns[b] ..< bucketRuns[b + 1] where marked[runEpisode[r]] != j {
+                        guard runBox[r].squaredDistance(bx, by) < h2 else { continue }
+                        for i in runMembers[runStart[r] ..< runStart[r + 1]] {
+                            let ex = recent.x[i] - bx, ey = recent.y[i] - by
+                            if ex * ex + ey * ey < h2 {
+                                marked[runEpisode[r]] = j
+                                out[runEpisode[r]].append(j)
+                                break
+                            }
                         }
                     }
                 }
             }
-            return hits.sorted()
         }
+        return out
     }
 
     /// The area of interest in the grid's CRS, repaired when projecting left it invalid.

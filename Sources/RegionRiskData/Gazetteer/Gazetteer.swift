@@ -19,6 +19,8 @@ public final class Gazetteer: Sendable {
     let index: NameIndex
     let regions: RegionTable
     let placeIndexByID: [Int: Int]
+    /// The populated places by latitude, for `places(near:)`.
+    let populatedByLatitude: LatitudeIndex
     let scratchPool = FuzzyScratchPool()
 
     /// The outcome of looking for a dump's binary cache.
@@ -62,6 +64,7 @@ public final class Gazetteer: Sendable {
         placeIndexByID = ids
         self.sources = sources
         regions = RegionTable(places: places)
+        populatedByLatitude = LatitudeIndex(places: places)
     }
 
     /// The place with GeoNames id `id`, if present.
@@ -254,13 +257,13 @@ public final class Gazetteer: Sendable {
     public func places(near point: LonLat, withinKm radiusKm: Double, limit: Int,
                        ordering: PlaceOrdering = .distance) -> [Place] {
         guard limit > 0, radiusKm >= 0, point.lat.isFinite, point.lon.isFinite else { return [] }
-        var found: [(place: Place, km: Double)] = []
-        for p in places where p.isPopulatedPlace {
-            let d = GreatCircle.distanceKm(point, p.location)
-            if d <= radiusKm { found.append((p, d)) }
+        var found: [(index: Int, km: Double)] = []
+        populatedByLatitude.forEach(within: radiusKm, ofLatitude: point.lat) { i, location in
+            let d = GreatCircle.distanceKm(point, location)
+            if d <= radiusKm { found.append((i, d)) }
         }
         sort(&found, ordering)
-        return found.prefix(limit).map(\.place)
+        return found.prefix(limit).map { places[$0.index] }
     }
 
     /// The `limit` populated places nearest to `point` with at least `minPopulation` inhabitants,
@@ -296,15 +299,53 @@ public final class Gazetteer: Sendable {
         case distance, population
     }
 
-    private func sort(_ found: inout [(place: Place, km: Double)], _ ordering: PlaceOrdering) {
+    private func sort(_ found: inout [(index: Int, km: Double)], _ ordering: PlaceOrdering) {
         switch ordering {
         case .distance:
-            found.sort { ($0.km, $0.place.geonameID) < ($1.km, $1.place.geonameID) }
+            found.sort { ($0.km, places[$0.index].geonameID) < ($1.km, places[$1.index].geonameID) }
         case .population:
             found.sort { a, b in
-                a.place.population != b.place.population ? a.place.population > b.place.population
-                    : (a.km, a.place.geonameID) < (b.km, b.place.geonameID)
+                let pa = places[a.index].population, pb = places[b.index].population
+                return pa != pb ? pa > pb : (a.km, places[a.index].geonameID) < (b.km, places[b.index].geonameID)
             }
+        }
+    }
+}
+
+/// Populated places sorted by latitude in flat arrays: a radius query visits only the band of
+/// latitudes that can hold a place within the radius, since a great-circle distance is at least
+/// R·|Δφ|, without copying a `Place`.
+struct LatitudeIndex: Sendable {
+    /// Latitudes ascending, degrees; `order[k]` is the index in the gazetteer's places of the
+    /// place at `locations[k]`.
+    private let latitudes: [Double]
+    private let locations: [LonLat]
+    private let order: [Int]
+
+    init(places: [Place]) {
+        let sorted = places.indices.filter { places[$0].isPopulatedPlace && places[$0].location.lat.isFinite }
+            .sorted { (places[$0].location.lat, $0) < (places[$1].location.lat, $1) }
+        order = sorted
+        locations = sorted.map { places[$0].location }
+        latitudes = locations.map(\.lat)
+    }
+
+    /// Calls `body` with the index and location of every populated place whose latitude lies
+    /// within `radiusKm` of `latitude` along a meridian (with a margin of 10⁻⁹ for rounding),
+    /// in latitude order (callers sort by a total order: distance, then the unique geonameid).
+    func forEach(within radiusKm: Double, ofLatitude latitude: Double, _ body: (Int, LonLat) -> Void) {
+        let kmPerDegree = GreatCircle.earthRadiusKm * Double.pi / 180
+        let band = radiusKm / kmPerDegree * (1 + 1e-9) + 1e-9
+        var lo = 0, hi = latitudes.count
+        let south = latitude - band, north = latitude + band
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if latitudes[mid] < south { lo = mid + 1 } else { hi = mid }
+        }
+        var k = lo
+        while k < latitudes.count, latitudes[k] <= north {
+            body(order[k], locations[k])
+            k += 1
         }
     }
 }

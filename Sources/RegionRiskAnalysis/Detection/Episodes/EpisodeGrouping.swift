@@ -13,8 +13,16 @@ import RegionRiskGrid
 /// events would have been linked into it.
 package enum EpisodeGrouping {
     /// Episodes of projected points (metres), each a list of point indices ascending, ordered by
-    /// their first index. Pairs closer than `linkMeters` (strictly) are linked; a bucket grid of
-    /// `linkMeters`-sized squares keeps the work linear in the points for sparse data.
+    /// their first index. Pairs closer than `linkMeters` (strictly: `dx² + dy² < linkMeters²`) are
+    /// linked.
+    ///
+    /// Points go into buckets of side just under `linkMeters`/√2, so any two points of one bucket
+    /// are closer than the distance: each bucket is joined by checking its points against its
+    /// first one (n checks, not n²), and two buckets up to two apart by their first close pair,
+    /// skipped when already joined. A point's distance to a bucket's bounding box skips it
+    /// without looking at the bucket's points one by one. Every union is of a pair that passes the
+    /// test above and every pair skipped is already joined, so the episodes are those of the
+    /// all-pairs test; dense clusters cost about linear time instead of quadratic.
     package static func singleLinkage(x: [Double], y: [Double], linkMeters: Double) -> [[Int]] {
         let n = min(x.count, y.count)
         guard n > 0 else { return [] }
@@ -25,22 +33,60 @@ package enum EpisodeGrouping {
             while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
             return a
         }
+        func join(_ i: Int, _ j: Int) {
+            let a = root(i), b = root(j)
+            if a != b { parent[max(a, b)] = min(a, b) }
+        }
         let h2 = linkMeters * linkMeters
-        var buckets: [BucketKey: [Int]] = [:]
-        for i in 0..<n { buckets[BucketKey(x[i], y[i], linkMeters), default: []].append(i) }
-        for i in 0..<n {
-            let k = BucketKey(x[i], y[i], linkMeters)
-            for dx in -1...1 {
-                for dy in -1...1 {
-                    for j in buckets[BucketKey(column: k.column &+ Int64(dx), row: k.row &+ Int64(dy))] ?? [] where j > i {
-                        let ex = x[i] - x[j], ey = y[i] - y[j]
-                        if ex * ex + ey * ey < h2 {
-                            let a = root(i), b = root(j)
-                            if a != b { parent[max(a, b)] = min(a, b) }
+        func close(_ i: Int, _ j: Int) -> Bool {
+            let ex = x[i] - x[j], ey = y[i] - y[j]
+            return ex * ex + ey * ey < h2
+        }
+        // A non-finite coordinate is never closer than anything (its differences are ±∞ or NaN).
+        // Beyond 10¹² buckets from the origin a bucket key loses the resolution the neighbour
+        // range below relies on: such points (never met in practice) are compared with every point.
+        let size = linkMeters / 2.0.squareRoot() * (1 - 1e-6)
+        let limit = size * 1e12
+        func regular(_ i: Int) -> Bool { abs(x[i]) <= limit && abs(y[i]) <= limit }
+        let index = BucketIndex(x: x, y: y, size: size, include: regular)
+        var whole = [Bool](repeating: true, count: index.bucketCount)
+        var box = [PointBox](repeating: PointBox(), count: index.bucketCount)
+        for b in 0..<index.bucketCount {
+            let points = index.points(b)
+            let first = points[points.startIndex]
+            for i in points {
+                box[b].add(x[i], y[i])
+                if i == first { continue }
+                if close(first, i) { join(first, i) } else { whole[b] = false }
+            }
+            if !whole[b] {
+                // Only at the rounding edge of the bucket's size: fall back to all pairs.
+                for (k, i) in points.enumerated() {
+                    for j in points.dropFirst(k + 1) where close(i, j) { join(i, j) }
+                }
+            }
+        }
+        // Buckets up to two apart can hold points closer than the distance; three apart, their
+        // points are at least 2 · size = √2 · linkMeters · (1 − 10⁻⁶) apart on one axis.
+        for b in 0..<index.bucketCount {
+            let points = index.points(b)
+            for dr in Int64(0)...2 {
+                for dc in Int64(-2)...2 where dr > 0 || dc > 0 {
+                    guard let o = index.neighbour(of: b, dc: dc, dr: dr) else { continue }
+                    let others = index.points(o)
+                    let both = whole[b] && whole[o]
+                    if both, root(points[points.startIndex]) == root(others[others.startIndex]) { continue }
+                    scan: for i in points where box[o].squaredDistance(x[i], y[i]) < h2 {
+                        for j in others where close(i, j) {
+                            join(i, j)
+                            if both { break scan }
                         }
                     }
                 }
             }
+        }
+        for i in 0..<n where !regular(i) && x[i].isFinite && y[i].isFinite {
+            for j in 0..<n where j != i && close(i, j) { join(i, j) }
         }
         var groups: [Int: [Int]] = [:]
         var order: [Int] = []
@@ -50,22 +96,5 @@ package enum EpisodeGrouping {
             groups[r, default: []].append(i)
         }
         return order.map { groups[$0]! }
-    }
-}
-
-/// A square of a bucket grid (projected metres).
-struct BucketKey: Hashable {
-    var column: Int64
-    var row: Int64
-    init(column: Int64, row: Int64) { self.column = column; self.row = row }
-    /// The bucket of (x, y); a non-finite coordinate (a point PROJ could not project) goes to bucket 0.
-    init(_ x: Double, _ y: Double, _ size: Double) {
-        column = BucketKey.index(x / size)
-        row = BucketKey.index(y / size)
-    }
-
-    static func index(_ v: Double) -> Int64 {
-        guard v.isFinite else { return 0 }
-        return Int64(min(max(v.rounded(.down), -1e15), 1e15))
     }
 }

@@ -84,9 +84,10 @@ package enum EpisodeSignificance {
         var upper: [Double] = [], lower: [Double] = []
         var rng = SplitMix64(seed: input.seed)
         let sampler = CellSampler(share: null.backgroundCellShare)
+        let offspring = null.historyOffspring(windowStart: input.windowStart, windowEnd: input.windowEnd, historyDay: hd)
         for _ in 0..<max(0, input.replicates) {
             let sim = null.simulateWindow(windowStart: input.windowStart, windowEnd: input.windowEnd, historyX: hx, historyY: hy,
-                                          historyDay: hd, grid: grid, sampler: sampler, rng: &rng)
+                                          historyDay: hd, offspring: offspring, grid: grid, sampler: sampler, rng: &rng)
             for e in EpisodeGrouping.singleLinkage(x: sim.x, y: sim.y, linkMeters: input.bandwidthMeters) {
                 let lambda = footprint.sum(expectedCells, aroundX: e.map { sim.x[$0] }, y: e.map { sim.y[$0] })
                 upper.append(-PoissonTail.logUpper(atLeast: e.count, mean: lambda))
@@ -112,16 +113,27 @@ package enum EpisodeSignificance {
     }
 }
 
-/// The cells inside the area whose centres lie within a radius of any of a set of points, with
-/// a reusable stamp array so that each query costs only the cells it touches.
+/// The cells inside the area whose centres lie strictly within a radius of any of a set of
+/// points, with a reusable stamp array so that each query costs only the cells it touches.
+///
+/// Per point, each grid row of its disc is one run of columns (the squared distance, rounded as
+/// computed, only grows away from the point); per row the query keeps one run known to be
+/// stamped already, so a point inside an episode's covered area costs one check per row instead
+/// of one per cell. Cells come in the order of visiting the points, rows top-down and columns
+/// left to right, each at its first visit: the order a per-cell scan gives.
 final class FootprintCells {
     let kernel: BackgroundKernel
     private var stamp: [UInt32]
     private var current: UInt32 = 0
+    /// Per grid row, a run of columns `rowLow ... rowHigh` all visited in the query `rowStamp`.
+    private var rowStamp: [UInt32], rowLow: [Int], rowHigh: [Int]
 
     init(grid: AreaGrid, radiusMeters: Double) {
         kernel = BackgroundKernel(grid: grid, radiusMeters: radiusMeters)
         stamp = [UInt32](repeating: 0, count: grid.spec.cellCount)
+        rowStamp = [UInt32](repeating: 0, count: grid.spec.rows)
+        rowLow = [Int](repeating: 0, count: grid.spec.rows)
+        rowHigh = [Int](repeating: -1, count: grid.spec.rows)
     }
 
     /// The distinct cells, ascending.
@@ -142,14 +154,37 @@ final class FootprintCells {
         current &+= 1
         if current == 0 {
             for i in stamp.indices { stamp[i] = 0 }
+            for r in rowStamp.indices { rowStamp[r] = 0 }
             current = 1
         }
-        let r2max = kernel.radius * kernel.radius
-        for k in x.indices {
-            kernel.forCells(near: x[k], y[k]) { i, r2 in
-                guard r2 < r2max, stamp[i] != current else { return }
-                stamp[i] = current
-                body(i)
+        let mask = kernel.grid.mask, columns = kernel.grid.spec.columns, current = self.current
+        // The scratch arrays move into locals for the scan (no exclusivity checks or reference
+        // counting on the class's storage per cell) and back after it.
+        var stamp = self.stamp, rowStamp = self.rowStamp, rowLow = self.rowLow, rowHigh = self.rowHigh
+        self.stamp = []; self.rowStamp = []; self.rowLow = []; self.rowHigh = []
+        defer { self.stamp = stamp; self.rowStamp = rowStamp; self.rowLow = rowLow; self.rowHigh = rowHigh }
+        for k in 0..<min(x.count, y.count) {
+            kernel.forEachRun(near: x[k], y[k], strictly: true, withinGrid: true) { r, _, run in
+                let a = run.lowerBound, b = run.upperBound
+                if rowStamp[r] != current { rowStamp[r] = current; rowLow[r] = 0; rowHigh[r] = -1 }
+                let low = rowLow[r], high = rowHigh[r]
+                let base = r * columns
+                var c = a
+                while c <= b {
+                    if c >= low, c <= high { c = high + 1; continue }
+                    let i = base + c
+                    if stamp[i] != current {
+                        stamp[i] = current
+                        if mask[i] != 0 { body(i) }
+                    }
+                    c += 1
+                }
+                if high < low || b < low - 1 || a > high + 1 {
+                    // Disjoint from the run kept: keep the longer.
+                    if high < low || b - a > high - low { rowLow[r] = a; rowHigh[r] = b }
+                } else {
+                    rowLow[r] = min(low, a); rowHigh[r] = max(high, b)
+                }
             }
         }
     }

@@ -33,25 +33,54 @@ public enum IncidentPlaceNaming {
     /// The name of one incident.
     /// - Parameter notable: the places a relative name may refer to (towns, curated places).
     public static func name(of incident: Incident, gazetteer: Gazetteer?, notable: [Place]) -> IncidentPlaceName? {
+        var keys = NameKeys()
+        return name(of: incident, gazetteer: gazetteer, notable: notable, keys: &keys)
+    }
+
+    /// The comparison keys of reported names and of gazetteer places' names, each computed once
+    /// for all the incidents of a region (its incidents report the same few places, near the
+    /// same gazetteer places).
+    struct NameKeys {
+        /// Per reported place (trimmed): its readings with their core and full keys.
+        var readingsByReported: [String: [(text: String, core: String, full: String)]] = [:]
+        /// Per GeoNames id: the core and full keys of the place's name, ASCII name and alternate names.
+        var keysByPlace: [Int: (core: Set<String>, full: Set<String>)] = [:]
+
+        mutating func readings(of reported: String) -> [(text: String, core: String, full: String)] {
+            if let known = readingsByReported[reported] { return known }
+            let made = IncidentPlaceNaming.readings(of: reported).map {
+                (text: $0, core: PlaceNameNormalizer.coreKey($0), full: PlaceNameNormalizer.fullKey($0))
+            }
+            readingsByReported[reported] = made
+            return made
+        }
+
+        mutating func keys(of p: Place) -> (core: Set<String>, full: Set<String>) {
+            if let known = keysByPlace[p.geonameID] { return known }
+            let names = [p.name, p.asciiName] + p.alternateNames
+            let made = (core: Set(names.map(PlaceNameNormalizer.coreKey)), full: Set(names.map(PlaceNameNormalizer.fullKey)))
+            keysByPlace[p.geonameID] = made
+            return made
+        }
+    }
+
+    static func name(of incident: Incident, gazetteer: Gazetteer?, notable: [Place], keys: inout NameKeys) -> IncidentPlaceName? {
         let reported = (incident.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let candidates = readings(of: reported)
+        let candidates = keys.readings(of: reported)
         if let gazetteer, !candidates.isEmpty {
             let nearby = gazetteer.places(near: incident.location, withinKm: matchRadiusKm, limit: 2_000)
             for c in candidates {
-                let key = PlaceNameNormalizer.coreKey(c)
-                guard !key.isEmpty else { continue }
-                if let p = nearby.first(where: { p in
-                    ([p.name, p.asciiName] + p.alternateNames).contains { PlaceNameNormalizer.coreKey($0) == key }
-                }) {
+                guard !c.core.isEmpty else { continue }
+                if let p = nearby.first(where: { keys.keys(of: $0).core.contains(c.core) }) {
                     // The reported spelling when it is one of the place's own names ("Nioro du Sahel",
                     // not the gazetteer's "Nioro"); else the gazetteer's.
-                    let own = ([p.name, p.asciiName] + p.alternateNames).contains { PlaceNameNormalizer.fullKey($0) == PlaceNameNormalizer.fullKey(c) }
-                    return IncidentPlaceName(name: own ? c : p.name, basis: .geocoded)
+                    let own = keys.keys(of: p).full.contains(c.full)
+                    return IncidentPlaceName(name: own ? c.text : p.name, basis: .geocoded)
                 }
             }
         }
-        if let first = candidates.first(where: { !$0.contains(",") && !$0.contains("(") }) ?? candidates.first {
-            return IncidentPlaceName(name: first, basis: .asReported)
+        if let first = candidates.first(where: { !$0.text.contains(",") && !$0.text.contains("(") }) ?? candidates.first {
+            return IncidentPlaceName(name: first.text, basis: .asReported)
         }
         guard let place = nearest(notable, to: incident.location) else { return nil }
         let km = GreatCircle.distanceKm(incident.location, place.location)
@@ -91,8 +120,9 @@ public enum IncidentPlaceNaming {
     /// deadliest, then the earliest.
     public static func regionNames(_ incidents: [Incident], gazetteer: Gazetteer?, notable: [Place], limit: Int) -> [String] {
         var tally: [String: (count: Int, fatalities: Double, first: Int)] = [:]
+        var keys = NameKeys()
         for (k, e) in incidents.enumerated() {
-            guard let n = name(of: e, gazetteer: gazetteer, notable: notable)?.name else { continue }
+            guard let n = name(of: e, gazetteer: gazetteer, notable: notable, keys: &keys)?.name else { continue }
             let old = tally[n] ?? (0, 0, k)
             tally[n] = (old.count + 1, old.fatalities + (e.fatalities ?? 0), old.first)
         }
@@ -101,8 +131,14 @@ public enum IncidentPlaceNaming {
         }.prefix(max(0, limit)).map(\.key)
     }
 
+    /// The first of the places nearest to `point` (each distance computed once).
     static func nearest(_ places: [Place], to point: LonLat) -> Place? {
-        places.min { GreatCircle.distanceKm(point, $0.location) < GreatCircle.distanceKm(point, $1.location) }
+        var best: Int?, bestKm = 0.0
+        for i in places.indices {
+            let km = GreatCircle.distanceKm(point, places[i].location)
+            if best == nil || km < bestKm { best = i; bestKm = km }
+        }
+        return best.map { places[$0] }
     }
 
     /// The 8-point compass direction of `to` seen from `from` ("SE").

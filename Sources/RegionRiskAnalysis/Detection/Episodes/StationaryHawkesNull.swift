@@ -58,25 +58,68 @@ package struct StationaryHawkesNull: Sendable {
         let smoothing = exact ? kernel.pairValues(x: x, y: y) : (rows: [], columns: [], values: [])
         let eventCells = (0..<n).map { grid.cellIndex(x: x[$0], y: y[$0]) ?? -1 }
         var cellSums = exact ? [] : [Double](repeating: 0, count: grid.spec.cellCount)
+        // The kernel sum is read only at the cells holding an event: those inside the area are
+        // the only ones summed.
+        var read = [Bool](repeating: false, count: exact ? 0 : grid.spec.cellCount)
+        for c in eventCells where c >= 0 && !exact && grid.mask[c] != 0 { read[c] = true }
         let minimumSigma = grid.spec.cellSizeMeters / 2
         // Candidate parent → child pairs.
         var parents: [Int32] = [], children: [Int32] = [], dt: [Double] = [], d2: [Double] = []
-        var buckets: [BucketKey: [Int]] = [:]
         // Once the clustering is known, pairs beyond 10 mean delays or 4σ carry < e^-8 of the kernel.
         let cutoffDays = triggering.map { min(pairCutoffDays, 10 / $0.decayPerDay) } ?? pairCutoffDays
         let size = triggering.map { min(pairCutoffMeters, max(4 * $0.triggerSigmaMeters, grid.spec.cellSizeMeters)) } ?? pairCutoffMeters
-        for i in 0..<n { buckets[BucketKey(x[i], y[i], size), default: []].append(i) }
+        // Every event against the events of the 3 × 3 buckets around its own, each bucket's in
+        // ascending index order (the order the EM's sums run in); the buckets' coordinates and
+        // days copied next to each other so that the scan reads memory in order.
+        let buckets = BucketIndex(x: x, y: y, size: size)
+        let bucketX = buckets.members.map { x[$0] }, bucketY = buckets.members.map { y[$0] }, bucketDay = buckets.members.map { day[$0] }
+        var bucketOfEvent = [Int](repeating: 0, count: n)
+        for b in 0..<buckets.bucketCount { for i in buckets.points(b) { bucketOfEvent[i] = b } }
+        var neighbours = [Int](repeating: -1, count: 9 * buckets.bucketCount)
+        for b in 0..<buckets.bucketCount {
+            for dx in Int64(-1)...1 {
+                for dy in Int64(-1)...1 { neighbours[9 * b + Int(3 * (dx + 1) + dy + 1)] = buckets.neighbour(of: b, dc: dx, dr: dy) ?? -1 }
+            }
+        }
+        // Within each bucket, its positions also by day: the parents of an event are then one
+        // range of days (0 < tᵢ − tⱼ ≤ cutoff, monotone in tⱼ), taken back to index order.
+        let byDays = cutoffDays.isFinite && day.allSatisfy(\.isFinite)
+        var dayOrder = Array(0..<buckets.members.count)
+        if byDays {
+            for b in 0..<buckets.bucketCount {
+                dayOrder[buckets.start[b] ..< buckets.start[b + 1]].sort { (bucketDay[$0], $0) < (bucketDay[$1], $1) }
+            }
+        }
+        let sortedDays = dayOrder.map { bucketDay[$0] }
+        var window: [Int] = []
         for i in 0..<n {
-            let k = BucketKey(x[i], y[i], size)
-            for dx in -1...1 {
-                for dy in -1...1 {
-                    for j in buckets[BucketKey(column: k.column &+ Int64(dx), row: k.row &+ Int64(dy))] ?? [] {
-                        let t = day[i] - day[j]
-                        guard t > 0, t <= cutoffDays else { continue }
-                        let ex = x[i] - x[j], ey = y[i] - y[j], e2 = ex * ex + ey * ey
-                        guard e2 <= size * size else { continue }
-                        parents.append(Int32(j)); children.append(Int32(i)); dt.append(t); d2.append(e2)
+            let b = bucketOfEvent[i], xi = x[i], yi = y[i], di = day[i]
+            for o in neighbours[9 * b ..< 9 * b + 9] where o >= 0 {
+                window.removeAll(keepingCapacity: true)
+                if byDays {
+                    var lo = buckets.start[o], hi = buckets.start[o + 1]
+                    var a = lo, z = hi
+                    while a < z {  // first with tᵢ − tⱼ ≤ cutoff
+                        let m = (a + z) / 2
+                        if di - sortedDays[m] <= cutoffDays { z = m } else { a = m + 1 }
                     }
+                    lo = a; z = hi
+                    while a < z {  // first with tⱼ ≥ tᵢ
+                        let m = (a + z) / 2
+                        if sortedDays[m] >= di { z = m } else { a = m + 1 }
+                    }
+                    hi = a
+                    window.append(contentsOf: dayOrder[lo ..< hi])
+                    window.sort()
+                } else {
+                    window.append(contentsOf: buckets.start[o] ..< buckets.start[o + 1])
+                }
+                for p in window {
+                    let t = di - bucketDay[p]
+                    guard t > 0, t <= cutoffDays else { continue }
+                    let ex = xi - bucketX[p], ey = yi - bucketY[p], e2 = ex * ex + ey * ey
+                    guard e2 <= size * size else { continue }
+                    parents.append(Int32(buckets.members[p])); children.append(Int32(i)); dt.append(t); d2.append(e2)
                 }
             }
         }
@@ -91,11 +134,20 @@ package struct StationaryHawkesNull: Sendable {
         var weight = [Double](repeating: 1, count: n)  // P(event is background)
         var background = [Double](repeating: 0, count: n)
         var lambda = [Double](repeating: 0, count: n)
-        var pij = [Double](repeating: 0, count: parents.count)
+        var pij = [Double](repeating: 0, count: triggering == nil ? parents.count : 0)
         guard n > 0 else {
             model.backgroundCellShare = kernel.uniformShare()
             return model
         }
+        // n·ω e^{−ω t}·φ_σ(d) per candidate pair, per day·m².
+        func triggeringDensities(_ m: StationaryHawkesNull, into values: inout [Double]) {
+            let s2 = m.triggerSigmaMeters * m.triggerSigmaMeters
+            let gaussNorm = 1 / (2 * Double.pi * s2)
+            for k in parents.indices {
+                values[k] = m.branchingRatio * m.decayPerDay * exp(-m.decayPerDay * dt[k]) * gaussNorm * exp(-d2[k] / (2 * s2))
+            }
+        }
+        var heldPairValues = [Double](repeating: 0, count: triggering == nil ? 0 : parents.count)
         var iteration = 0
         while iteration < maxIterations {
             iteration += 1
@@ -106,25 +158,35 @@ package struct StationaryHawkesNull: Sendable {
                 for k in smoothing.rows.indices { background[Int(smoothing.rows[k])] += weight[Int(smoothing.columns[k])] * smoothing.values[k] }
             } else {
                 for i in cellSums.indices { cellSums[i] = 0 }
+                let spec = grid.spec, cs = spec.cellSizeMeters
                 for j in 0..<n where weight[j] > 0 {
-                    kernel.forCells(near: x[j], y[j]) { i, r2 in cellSums[i] += weight[j] * kernel.value(r2) }
+                    let w = weight[j], px = x[j]
+                    // `kernel.forCells` with its per-cell work inlined, at the cells read.
+                    kernel.forEachRun(near: px, y[j], strictly: false, withinGrid: true) { r, dy, run in
+                        let base = r * spec.columns
+                        for c in run where read[base + c] {
+                            let dx = spec.westX + (Double(c) + 0.5) * cs - px
+                            cellSums[base + c] += w * kernel.value(dx * dx + dy * dy)
+                        }
+                    }
                 }
                 for i in 0..<n where eventCells[i] >= 0 { background[i] = cellSums[eventCells[i]] }
             }
             for i in 0..<n { background[i] = norm > 0 ? model.backgroundPerDay * background[i] / norm : 0 }
             for i in 0..<n { lambda[i] = background[i] }
-            let s2 = model.triggerSigmaMeters * model.triggerSigmaMeters
-            let gaussNorm = 1 / (2 * Double.pi * s2)
-            for k in parents.indices {
-                let v = model.branchingRatio * model.decayPerDay * exp(-model.decayPerDay * dt[k]) * gaussNorm * exp(-d2[k] / (2 * s2))
-                pij[k] = v
-                lambda[Int(children[k])] += v
-            }
             var sumP = 0.0, sumPdt = 0.0, sumPd2 = 0.0
-            for k in parents.indices {
-                let l = lambda[Int(children[k])]
-                pij[k] = l > 0 ? pij[k] / l : 0
-                sumP += pij[k]; sumPdt += pij[k] * dt[k]; sumPd2 += pij[k] * d2[k]
+            if triggering != nil {
+                // The clustering is held, so each pair's triggering density is the same every iteration.
+                if iteration == 1 { triggeringDensities(model, into: &heldPairValues) }
+                for k in parents.indices { lambda[Int(children[k])] += heldPairValues[k] }
+            } else {
+                triggeringDensities(model, into: &pij)
+                for k in parents.indices { lambda[Int(children[k])] += pij[k] }
+                for k in parents.indices {
+                    let l = lambda[Int(children[k])]
+                    pij[k] = l > 0 ? pij[k] / l : 0
+                    sumP += pij[k]; sumPdt += pij[k] * dt[k]; sumPd2 += pij[k] * d2[k]
+                }
             }
             var sumW = 0.0
             for i in 0..<n {
@@ -173,6 +235,34 @@ package struct StationaryHawkesNull: Sendable {
     /// when they fall in a cell inside the area. Returns projected (x, y) metres.
     func simulateWindow(windowStart: Double, windowEnd: Double, historyX: [Double], historyY: [Double], historyDay: [Double],
                         grid: AreaGrid, sampler: CellSampler, rng: inout SplitMix64) -> (x: [Double], y: [Double]) {
+        simulateWindow(windowStart: windowStart, windowEnd: windowEnd, historyX: historyX, historyY: historyY, historyDay: historyDay,
+                       offspring: historyOffspring(windowStart: windowStart, windowEnd: windowEnd, historyDay: historyDay),
+                       grid: grid, sampler: sampler, rng: &rng)
+    }
+
+    /// The history events with offspring expected in the window (start, end] (mean above 10⁻⁹),
+    /// with e^{−ω(end − tⱼ)}, e^{−ω(start − tⱼ)} and the mean n·(b − a): the same for every
+    /// replicate, so computed once for all of them.
+    struct HistoryOffspring: Sendable {
+        var index: [Int] = [], a: [Double] = [], b: [Double] = [], mean: [Double] = []
+    }
+
+    func historyOffspring(windowStart: Double, windowEnd: Double, historyDay: [Double]) -> HistoryOffspring {
+        var out = HistoryOffspring()
+        guard branchingRatio > 0 else { return out }
+        for j in historyDay.indices {
+            let a = exp(-decayPerDay * (windowEnd - historyDay[j])), b = exp(-decayPerDay * (windowStart - historyDay[j]))
+            let m = branchingRatio * (b - a)
+            guard m > 1e-9 else { continue }
+            out.index.append(j); out.a.append(a); out.b.append(b); out.mean.append(m)
+        }
+        return out
+    }
+
+    /// `simulateWindow` with the history's offspring means computed before (`historyOffspring`).
+    func simulateWindow(windowStart: Double, windowEnd: Double, historyX: [Double], historyY: [Double], historyDay: [Double],
+                        offspring history: HistoryOffspring, grid: AreaGrid, sampler: CellSampler,
+                        rng: inout SplitMix64) -> (x: [Double], y: [Double]) {
         var xs: [Double] = [], ys: [Double] = [], ts: [Double] = []
         let length = windowEnd - windowStart
         let spec = grid.spec, cs = spec.cellSizeMeters
@@ -185,11 +275,9 @@ package struct StationaryHawkesNull: Sendable {
         }
         var queue: [(x: Double, y: Double, t: Double)] = []
         if branchingRatio > 0 {
-            for j in historyDay.indices {
-                let a = exp(-decayPerDay * (windowEnd - historyDay[j])), b = exp(-decayPerDay * (windowStart - historyDay[j]))
-                let m = branchingRatio * (b - a)
-                guard m > 1e-9 else { continue }
-                for _ in 0..<Self.poisson(&rng, mean: m) {
+            for k in history.index.indices {
+                let j = history.index[k], a = history.a[k], b = history.b[k]
+                for _ in 0..<Self.poisson(&rng, mean: history.mean[k]) {
                     let u = a + (b - a) * rng.nextDouble()
                     queue.append(offspring(of: (historyX[j], historyY[j]), at: historyDay[j] - log(max(u, 1e-300)) / decayPerDay, &rng))
                 }
@@ -304,28 +392,68 @@ struct BackgroundKernel {
     }
 
     /// Visits every lattice position of the grid's cell centres within the radius of (x, y), also
-    /// beyond the grid's edge, with the cell index when the cell exists and is inside the area.
+    /// beyond the grid's edge, with the cell index when the cell exists and is inside the area;
+    /// rows top-down, columns left to right.
     func forLattice(near x: Double, _ y: Double, _ body: (Int?, Double) -> Void) {
         let spec = grid.spec, cs = spec.cellSizeMeters
-        guard x.isFinite, y.isFinite, abs(x) < 1e9, abs(y) < 1e9 else { return }
-        let cLo = Int(((x - radius - spec.westX) / cs - 0.5).rounded(.up))
-        let cHi = Int(((x + radius - spec.westX) / cs - 0.5).rounded(.down))
-        let rLo = Int(((spec.northY - y - radius) / cs - 0.5).rounded(.up))
-        let rHi = Int(((spec.northY - y + radius) / cs - 0.5).rounded(.down))
-        guard cLo <= cHi, rLo <= rHi else { return }
-        let r2max = radius * radius
-        for r in rLo...rHi {
-            let dy = spec.northY - (Double(r) + 0.5) * cs - y
-            for c in cLo...cHi {
+        forEachRun(near: x, y, strictly: false, withinGrid: false) { r, dy, columns in
+            let rowInGrid = r >= 0 && r < spec.rows
+            for c in columns {
                 let dx = spec.westX + (Double(c) + 0.5) * cs - x
                 let r2 = dx * dx + dy * dy
-                guard r2 <= r2max else { continue }
-                if r >= 0, r < spec.rows, c >= 0, c < spec.columns, grid.mask[r * spec.columns + c] != 0 {
+                if rowInGrid, c >= 0, c < spec.columns, grid.mask[r * spec.columns + c] != 0 {
                     body(r * spec.columns + c, r2)
                 } else {
                     body(nil, r2)
                 }
             }
+        }
+    }
+
+    /// For each row of the lattice of cell centres around (x, y), top-down, the run of columns
+    /// whose centres lie within the radius: `dx² + dy² ≤ R²`, or `< R²` when `strictly`, with
+    /// `dx = westX + (c + ½)·cs − x` and `dy = northY − (r + ½)·cs − y` rounded as written.
+    /// Each rounded step is monotone in the column, so the squared distance only grows away from
+    /// the point and a row's columns within it are one run, found from the column nearest the
+    /// point and an estimate of its ends corrected by the exact test: the same positions as
+    /// testing every one of the lattice square, at a cost per row rather than per cell.
+    /// `withinGrid` limits rows and columns to the grid's.
+    func forEachRun(near x: Double, _ y: Double, strictly: Bool, withinGrid: Bool,
+                    _ body: (_ row: Int, _ dy: Double, _ columns: ClosedRange<Int>) -> Void) {
+        // The spec's numbers only: copying the spec would retain and release its CRS string per call.
+        let westX = grid.spec.westX, northY = grid.spec.northY, cs = grid.spec.cellSizeMeters
+        guard x.isFinite, y.isFinite, abs(x) < 1e9, abs(y) < 1e9 else { return }
+        var cLo = Int(((x - radius - westX) / cs - 0.5).rounded(.up))
+        var cHi = Int(((x + radius - westX) / cs - 0.5).rounded(.down))
+        var rLo = Int(((northY - y - radius) / cs - 0.5).rounded(.up))
+        var rHi = Int(((northY - y + radius) / cs - 0.5).rounded(.down))
+        if withinGrid {
+            cLo = max(cLo, 0); cHi = min(cHi, grid.spec.columns - 1)
+            rLo = max(rLo, 0); rHi = min(rHi, grid.spec.rows - 1)
+        }
+        guard cLo <= cHi, rLo <= rHi else { return }
+        let r2max = radius * radius
+        let offset = (x - westX) / cs - 0.5
+        let guess = min(max(Int(offset.rounded()), cLo), cHi)
+        for r in rLo...rHi {
+            let dy = northY - (Double(r) + 0.5) * cs - y
+            func inside(_ c: Int) -> Bool {
+                let dx = westX + (Double(c) + 0.5) * cs - x
+                let r2 = dx * dx + dy * dy
+                return strictly ? r2 < r2max : r2 <= r2max
+            }
+            // The nearest column is within one of `guess`; when it is outside, so is the row.
+            let centre: Int
+            if inside(guess) { centre = guess } else if guess > cLo, inside(guess - 1) { centre = guess - 1 }
+            else if guess < cHi, inside(guess + 1) { centre = guess + 1 } else { continue }
+            let half = max(0, r2max - dy * dy).squareRoot() / cs
+            var a = min(max(Int((offset - half).rounded(.up)), cLo), centre)
+            while a > cLo, inside(a - 1) { a -= 1 }
+            while !inside(a) { a += 1 }
+            var b = max(min(Int((offset + half).rounded(.down)), cHi), centre)
+            while b < cHi, inside(b + 1) { b += 1 }
+            while !inside(b) { b -= 1 }
+            body(r, dy, a...b)
         }
     }
 
