@@ -7,8 +7,8 @@ import RegionRiskGrid
 /// The auxiliary grid has up to 10⁶ cells (8 MB). Before this workspace, every bandwidth tried
 /// allocated it afresh through `DensityEngine`, whose Gaussian transform also allocates moment
 /// arrays of up to ~10⁸ doubles when σ is only a few cells (its lattice spacing falls to one cell):
-/// page faults and clearing were a third of the fit's CPU time. Here σ is always at most 6 cells
-/// (the grid's spacing is at least σ/6), where a direct separable sum is cheaper than the
+/// page faults and clearing were a third of the fit's CPU time. Here σ is always at most 3 cells
+/// (the grid's spacing is at least σ/3, `BackgroundDensity.auxiliaryCellsPerSigma`), where a direct separable sum is cheaper than the
 /// transform: see `gaussianOnGrid`.
 ///
 /// Not thread-safe: one fit, one workspace (the sum itself runs on all cores).
@@ -32,7 +32,7 @@ final class LeaveOneOutWorkspace {
     /// the cells within ρσ of it. Exact but for the kernel mass beyond ρσ, with ρ ≤ 8 chosen so that
     /// the dropped mass is at most `peakRelativeTolerance` of a lower bound on the peak.
     ///
-    /// Cost: events × π(ρσ/cell)² multiply-adds (σ/cell ≤ 6 here: ≤ ~6,000 per event), with
+    /// Cost: events × π(ρσ/cell)² multiply-adds (σ/cell ≤ 3 here: ≤ ~1,800 per event), with
     /// exp(−d²/2σ²) along each axis by recurrence (three `exp` per row segment), rows split in
     /// bands across the cores.
     /// - Returns: the error bound, events/km² (an upper bound on the dropped mass at any cell).
