@@ -13,7 +13,7 @@ import RegionRiskGrid
 /// respect to that interpolation: each event's own kernel, sampled at the same sixteen centres,
 /// is subtracted, so what remains is the interpolated density of the other events.
 enum BackgroundDensity {
-    /// Largest auxiliary grid, cells; the spacing grows beyond σ/6 when the events' extent needs more.
+    /// Largest auxiliary grid, cells; the spacing grows beyond σ/3 when the events' extent needs more.
     static let maxAuxiliaryCells = 1_000_000
 
     /// Leave-one-out density at each event from the others, per km², normalised by the others'
@@ -29,7 +29,9 @@ enum BackgroundDensity {
     /// The auxiliary grid's spacing is σ / `auxiliaryCellsPerSigma` where the extent allows.
     /// Three cells per σ with cubic interpolation (error ≤ ~2e-3 of a lone kernel's peak, see
     /// `leaveOneOutViaGrid`) is more accurate than the six cells per σ with bilinear
-    /// interpolation used before (≤ ~7e-3 there), for a quarter of the cell updates.
+    /// interpolation used before (≤ ~7e-3 there), for a quarter of the cell updates. Measured
+    /// against the exact all-pairs sums on `LeaveOneOutTests`' sample (σ 1.5–30 km): worst 1.6e-3
+    /// relative, against 6.6e-3 for the former σ/6 bilinear path.
     static let auxiliaryCellsPerSigma = 3.0
 
     /// The auxiliary-grid path of `leaveOneOut` (used above `exactPairLimit` events).
