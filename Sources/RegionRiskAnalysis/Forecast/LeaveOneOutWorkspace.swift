@@ -24,6 +24,10 @@ final class LeaveOneOutWorkspace {
     /// Widest truncation radius, in σ (e^{−32} ≈ 1.3e-14 of the kernel's peak dropped).
     static let maximumCutoffSigmas = 8.0
 
+    /// The positions the last `gaussianOnGrid` sorted, and their indices by y descending (ties by index).
+    private var sortedY: [Double] = []
+    private var byY: [Int] = []
+
     /// Cores the sum is split over.
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -42,9 +46,15 @@ final class LeaveOneOutWorkspace {
         let west = grid.westX / 1000, north = grid.northY / 1000
         let s = h / cs  // σ in cells
         let norm = 1 / (2 * Double.pi * h * h)
-        // Events in cell units (centre of (c, r) at c, r), positive weights only, by row.
-        var order = (0..<xKm.count).filter { weights[$0] > 0 }
-        order.sort { yKm[$0] > yKm[$1] }
+        // Events in cell units (centre of (c, r) at c, r), positive weights only, by row (north
+        // first, ties by index). The order by y is kept for the next call on the same positions:
+        // a fit tries ~20 bandwidths on the same events, and only the weights change between passes.
+        if yKm != sortedY {
+            sortedY = yKm
+            byY = Array(yKm.indices)
+            byY.sort { yKm[$0] > yKm[$1] || (yKm[$0] == yKm[$1] && $0 < $1) }
+        }
+        let order = byY.filter { weights[$0] > 0 }
         let evRow = order.map { (north - yKm[$0]) / cs - 0.5 }, evCol = order.map { (xKm[$0] - west) / cs - 0.5 }
         let evW = order.map { weights[$0] }
         let total = evW.reduce(0, +)
