@@ -7,8 +7,8 @@ import RegionRiskGrid
 /// The auxiliary grid has up to 10⁶ cells (8 MB). Before this workspace, every bandwidth tried
 /// allocated it afresh through `DensityEngine`, whose Gaussian transform also allocates moment
 /// arrays of up to ~10⁸ doubles when σ is only a few cells (its lattice spacing falls to one cell):
-/// page faults and clearing were a third of the fit's CPU time. Here σ is always at most 6 cells
-/// (the grid's spacing is at least σ/6), where a direct separable sum is cheaper than the
+/// page faults and clearing were a third of the fit's CPU time. Here σ is always at most 3 cells
+/// (the grid's spacing is at least σ/3, `BackgroundDensity.auxiliaryCellsPerSigma`), where a direct separable sum is cheaper than the
 /// transform: see `gaussianOnGrid`.
 ///
 /// Not thread-safe: one fit, one workspace (the sum itself runs on all cores).
@@ -24,6 +24,10 @@ final class LeaveOneOutWorkspace {
     /// Widest truncation radius, in σ (e^{−32} ≈ 1.3e-14 of the kernel's peak dropped).
     static let maximumCutoffSigmas = 8.0
 
+    /// The positions the last `gaussianOnGrid` sorted, and their indices by y descending (ties by index).
+    private var sortedY: [Double] = []
+    private var byY: [Int] = []
+
     /// Cores the sum is split over.
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -32,7 +36,7 @@ final class LeaveOneOutWorkspace {
     /// the cells within ρσ of it. Exact but for the kernel mass beyond ρσ, with ρ ≤ 8 chosen so that
     /// the dropped mass is at most `peakRelativeTolerance` of a lower bound on the peak.
     ///
-    /// Cost: events × π(ρσ/cell)² multiply-adds (σ/cell ≤ 6 here: ≤ ~6,000 per event), with
+    /// Cost: events × π(ρσ/cell)² multiply-adds (σ/cell ≤ 3 here: ≤ ~1,800 per event), with
     /// exp(−d²/2σ²) along each axis by recurrence (three `exp` per row segment), rows split in
     /// bands across the cores.
     /// - Returns: the error bound, events/km² (an upper bound on the dropped mass at any cell).
@@ -42,9 +46,15 @@ final class LeaveOneOutWorkspace {
         let west = grid.westX / 1000, north = grid.northY / 1000
         let s = h / cs  // σ in cells
         let norm = 1 / (2 * Double.pi * h * h)
-        // Events in cell units (centre of (c, r) at c, r), positive weights only, by row.
-        var order = (0..<xKm.count).filter { weights[$0] > 0 }
-        order.sort { yKm[$0] > yKm[$1] }
+        // Events in cell units (centre of (c, r) at c, r), positive weights only, by row (north
+        // first, ties by index). The order by y is kept for the next call on the same positions:
+        // a fit tries ~20 bandwidths on the same events, and only the weights change between passes.
+        if yKm != sortedY {
+            sortedY = yKm
+            byY = Array(yKm.indices)
+            byY.sort { yKm[$0] > yKm[$1] || (yKm[$0] == yKm[$1] && $0 < $1) }
+        }
+        let order = byY.filter { weights[$0] > 0 }
         let evRow = order.map { (north - yKm[$0]) / cs - 0.5 }, evCol = order.map { (xKm[$0] - west) / cs - 0.5 }
         let evW = order.map { weights[$0] }
         let total = evW.reduce(0, +)
@@ -68,8 +78,8 @@ final class LeaveOneOutWorkspace {
                 while i < evRow.count, evRow[i] < Double(r1) + reach + 1 {
                     defer { i += 1 }
                     let row = evRow[i], col = evCol[i]
-                    let rLo = max(r0, Int((row - reach).rounded(.up))), rHi = min(r1 - 1, Int((row + reach).rounded(.down)))
-                    let cLo = max(0, Int((col - reach).rounded(.up))), cHi = min(cols - 1, Int((col + reach).rounded(.down)))
+                    let rLo = max(r0, ceilInt(row - reach)), rHi = min(r1 - 1, floorInt(row + reach))
+                    let cLo = max(0, ceilInt(col - reach)), cHi = min(cols - 1, floorInt(col + reach))
                     guard rLo <= rHi, cLo <= cHi else { continue }
                     gaussianRun(into: gx, from: Double(cLo) - col, count: cHi - cLo + 1, sigma: s, scale: 1)
                     gaussianRun(into: gy, from: Double(rLo) - row, count: rHi - rLo + 1, sigma: s, scale: evW[i] * norm)
@@ -77,7 +87,7 @@ final class LeaveOneOutWorkspace {
                         let dy = Double(r) - row
                         // Only the cells within ρσ (a disc, not its square).
                         let half = max(0, reach * reach - dy * dy).squareRoot()
-                        let a = max(cLo, Int((col - half).rounded(.up))), e = min(cHi, Int((col + half).rounded(.down)))
+                        let a = max(cLo, ceilInt(col - half)), e = min(cHi, floorInt(col + half))
                         if a <= e {
                             // Plain pointer offsets and a counted loop: no overflow checks, so it vectorises.
                             let dest = base + (r * cols + a), src = gx + (a - cLo), fy = gy[r - rLo]
@@ -139,4 +149,17 @@ final class LeaveOneOutWorkspace {
         }
         return lo
     }
+}
+
+/// ⌈x⌉ as an Int, the same value as `Int(x.rounded(.up))` without its libm call (the baseline x86-64
+/// target has no rounding instruction, and this runs once per row an event touches). x finite, |x| < 2⁵³.
+@inline(__always) private func ceilInt(_ x: Double) -> Int {
+    let t = Int(x)  // truncates toward zero
+    return Double(t) < x ? t + 1 : t
+}
+
+/// ⌊x⌋ as an Int, the same value as `Int(x.rounded(.down))` (see `ceilInt`).
+@inline(__always) private func floorInt(_ x: Double) -> Int {
+    let t = Int(x)
+    return Double(t) > x ? t - 1 : t
 }
