@@ -6,6 +6,14 @@ import RegionRiskData
 extension PostgresIncidentStore: IncidentStoring {
     /// As `IncidentStore.ingest`: one transaction, holding the write lock; rows are sent with
     /// COPY into a temporary table in batches and merged with one INSERT … ON CONFLICT each.
+    ///
+    /// A file much bigger than the store (more than 4 × its events, by `bytesPerRowEstimate`) is
+    /// bulk-loaded: the date and point indexes and the run foreign key are dropped first and
+    /// rebuilt at the end, in the same transaction (a kill or an error still undoes all), and the
+    /// table is analysed so that window queries get a plan from its statistics. Building an index
+    /// by sorting once is several times cheaper than inserting a million rows into it one by one.
+    /// While a bulk load runs, readers of `incident` wait for it (the dropped index holds an
+    /// exclusive lock) and then see the store after it; an ordinary ingest does not block them.
     public func ingest(_ request: IngestRequest, progress: ((IngestProgress) -> Void)?) throws -> IngestSummary {
         let prepared = try IngestDriver.prepare(request)
         var summary = prepared.summary
@@ -13,14 +21,54 @@ extension PostgresIncidentStore: IncidentStoring {
         try translatingErrors {
             try transaction {
                 try lockForWriting()
+                try execute("SET LOCAL work_mem = '\(Self.ingestWorkMem)'")
+                try execute("SET LOCAL maintenance_work_mem = '\(Self.ingestMaintenanceWorkMem)'")
+                let bulk = try isSmall(comparedTo: prepared.totalBytes / Self.bytesPerRowEstimate)
+                if bulk { try dropSecondaryIndexes() }
                 try execute("CREATE TEMP TABLE incident_stage (seq bigint, \(Self.stageColumnTypes)) ON COMMIT DROP")
                 var tx = PostgresIngestTransaction(store: self)
                 complete = try IngestDriver.fill(&tx, summary: &summary, request, prepared, progress: progress)
+                if bulk && complete { try createSecondaryIndexes() }
                 return complete
             }
         }
         if !complete { throw IngestError.rejectedRowsInStrictMode(summary) }
         return summary
+    }
+
+    /// Bytes a stored event takes in a typical export, to guess a file's rows from its size (as
+    /// the SQLite store's estimate).
+    static let bytesPerRowEstimate = 300
+    /// Memory for the merge's sort of one batch (about 40 MB for 50,000 rows), so it is not spilled to disk.
+    static let ingestWorkMem = "64MB"
+    /// Memory for rebuilding the indexes after a bulk load (the GiST build sorts the points).
+    static let ingestMaintenanceWorkMem = "256MB"
+
+    /// Whether the store holds fewer than a quarter of `rows` events (counts at most that many).
+    func isSmall(comparedTo rows: Int) throws -> Bool {
+        var b = PostgresBindings()
+        b.append(rows / 4 + 1)
+        return try integer("SELECT COUNT(*) FROM (SELECT 1 FROM incident LIMIT $1) AS head", b) * 4 < rows
+    }
+
+    /// The date and point indexes and the run foreign key as migration v1 creates them; a bulk
+    /// load drops and rebuilds them. A later migration that changes them must change these too.
+    static let secondaryIndexes: [(drop: String, create: String)] = [
+        ("DROP INDEX incident_by_day", "CREATE INDEX incident_by_day ON incident (event_day)"),
+        ("DROP INDEX incident_geom", "CREATE INDEX incident_geom ON incident USING gist (geom)"),
+        ("ALTER TABLE incident DROP CONSTRAINT incident_ingest_run_id_fkey",
+         "ALTER TABLE incident ADD CONSTRAINT incident_ingest_run_id_fkey FOREIGN KEY (ingest_run_id) REFERENCES ingest_run(id)"),
+    ]
+
+    func dropSecondaryIndexes() throws {
+        for i in Self.secondaryIndexes { try execute(i.drop) }
+    }
+
+    /// Rebuilds what `dropSecondaryIndexes` dropped (the foreign key is checked in one join) and
+    /// refreshes the planner's statistics.
+    func createSecondaryIndexes() throws {
+        for i in Self.secondaryIndexes { try execute(i.create) }
+        try execute("ANALYZE incident")
     }
 
     /// The columns an event row writes, in COPY order (then the run id).
@@ -128,32 +176,73 @@ struct PostgresIngestTransaction: IngestTransaction {
     }
 }
 
-/// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
+/// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes. Rows are
+/// written straight into the buffer (no per-row arrays or number strings).
 enum CopyText {
     static func appendRow(_ out: inout ByteBuffer, seq: Int64, record r: IncidentRecord, runID: Int64) {
         let i = r.incident, g = r.geocode
-        let fields: [String?] = [
-            String(seq), i.source, i.sourceEventID, i.date.map { String($0.dayNumber) }, number(i.location.lon), number(i.location.lat),
-            String(i.locationPrecision.rawValue), i.place, i.admin1, i.eventType, i.actor, i.fatalities.map(number),
-            i.weight.map(number), g?.matchedName, g?.geonameID.map { String($0) }, g?.admin1, g.map { number($0.confidence) },
-            g.map { $0.isAmbiguous ? "1" : "0" }, String(IncidentStore.contentHash(r)), String(r.line), i.sourceURL,
-            i.sourceTitle, i.notes, String(runID),
-        ]
-        for (k, f) in fields.enumerated() {
-            if k > 0 { out.writeInteger(UInt8(ascii: "\t")) }
-            guard let f else {
-                out.writeStaticString("\\N")
-                continue
-            }
-            append(f, to: &out)
-        }
+        integer(seq, &out)
+        tab(&out); text(i.source, &out)
+        tab(&out); text(i.sourceEventID, &out)
+        tab(&out); optional(i.date, &out) { integer(Int64($0.dayNumber), &$1) }
+        tab(&out); number(i.location.lon, &out)
+        tab(&out); number(i.location.lat, &out)
+        tab(&out); integer(Int64(i.locationPrecision.rawValue), &out)
+        tab(&out); optional(i.place, &out, text)
+        tab(&out); optional(i.admin1, &out, text)
+        tab(&out); optional(i.eventType, &out, text)
+        tab(&out); optional(i.actor, &out, text)
+        tab(&out); optional(i.fatalities, &out, number)
+        tab(&out); optional(i.weight, &out, number)
+        tab(&out); optional(g?.matchedName, &out, text)
+        tab(&out); optional(g?.geonameID, &out) { integer(Int64($0), &$1) }
+        tab(&out); optional(g?.admin1, &out, text)
+        tab(&out); optional(g?.confidence, &out, number)
+        tab(&out); optional(g?.isAmbiguous, &out) { integer($0 ? 1 : 0, &$1) }
+        tab(&out); integer(IncidentStore.contentHash(r), &out)
+        tab(&out); integer(Int64(r.line), &out)
+        tab(&out); optional(i.sourceURL, &out, text)
+        tab(&out); optional(i.sourceTitle, &out, text)
+        tab(&out); optional(i.notes, &out, text)
+        tab(&out); integer(runID, &out)
         out.writeInteger(UInt8(ascii: "\n"))
     }
 
-    /// Doubles as the shortest text that reads back as the same value (PostgreSQL parses exactly).
-    static func number(_ d: Double) -> String { "\(d)" }
+    @inline(__always) static func tab(_ out: inout ByteBuffer) { out.writeInteger(UInt8(ascii: "\t")) }
 
-    static func append(_ s: String, to out: inout ByteBuffer) {
+    @inline(__always) static func optional<T>(_ v: T?, _ out: inout ByteBuffer, _ write: (T, inout ByteBuffer) -> Void) {
+        if let v { write(v, &out) } else { out.writeStaticString("\\N") }
+    }
+
+    /// Decimal digits of `v`, as `String(v)` writes them.
+    static func integer(_ v: Int64, _ out: inout ByteBuffer) {
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: 20) { p in
+            var m = v.magnitude
+            var n = 0
+            repeat {
+                p[n] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10)
+                m /= 10
+                n += 1
+            } while m > 0
+            if v < 0 {
+                p[n] = UInt8(ascii: "-")
+                n += 1
+            }
+            var (a, b) = (0, n - 1)
+            while a < b {
+                p.swapAt(a, b)
+                a += 1
+                b -= 1
+            }
+            return n
+        }
+    }
+
+    /// A double as its shortest text that reads back as the same value (PostgreSQL parses exactly).
+    static func number(_ d: Double, _ out: inout ByteBuffer) { text(d.description, &out) }
+
+    /// `s` with the COPY escapes for backslash, tab, newline and carriage return.
+    static func text(_ s: String, _ out: inout ByteBuffer) {
         var s = s
         s.withUTF8 { bytes in
             if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {

@@ -51,6 +51,10 @@ extension PostgresIncidentStore {
                 guard held == 0 else {
                     throw IncidentStoreError(path: displayName, reason: "already holds events or runs; copy into a new, empty store")
                 }
+                // Into an empty store: a bulk load (see `ingest`).
+                try execute("SET LOCAL work_mem = '\(Self.ingestWorkMem)'")
+                try execute("SET LOCAL maintenance_work_mem = '\(Self.ingestMaintenanceWorkMem)'")
+                try dropSecondaryIndexes()
                 try execute("CREATE TEMP TABLE incident_stage (seq bigint, \(Self.stageColumnTypes)) ON COMMIT DROP")
                 var buffer = ByteBufferAllocator().buffer(capacity: 1 << 22)
                 var seq: Int64 = 0
@@ -83,6 +87,7 @@ extension PostgresIncidentStore {
                     }
                 }
                 if buffer.readableBytes > 0 { _ = try copyAndMerge(buffer) }
+                try createSecondaryIndexes()
                 try execute("SELECT setval(pg_get_serial_sequence('ingest_run', 'id'), GREATEST(1, (SELECT COALESCE(MAX(id), 0) FROM ingest_run)))")
                 return true
             }

@@ -52,8 +52,15 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("tile-cells"), help: "Also compute each quartic scenario tile by tile (tiles of about N × N cells, each from its halo's events) and report the time per tile and whether the assembled grid equals the untiled one.")
     var tileCells: Int?
 
+    @Option(help: ArgumentHelp("Instead: time the date-window query (--window) on this store (SQLite path or postgresql:// URL), events read and decoded but not written.", valueName: "db"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("The days of --store's window query.", valueName: "first,last"))
+    var window: String?
+
     func validate() throws {
         try OptionLimits.check("--repeat", `repeat`, in: 1...1_000)
+        if (store == nil) != (window == nil) { throw ValidationError("--store and --window go together") }
         if let forecastEvents, forecastEvents < 10 || forecastEvents > 10_000_000 {
             throw ValidationError("--forecast-events must be between 10 and 10000000")
         }
@@ -137,6 +144,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         if let forecastEvents { return try runForecastBenchmark(events: forecastEvents) }
+        if let store, let window { return try runStoreWindowBenchmark(store: store, window: window) }
         let aoi = peerGrid ? nil : try loadArea()
         let positions = try loadPositions()
         var scenarios = try scenarios()

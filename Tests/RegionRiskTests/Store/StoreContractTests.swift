@@ -317,6 +317,56 @@ final class PostgresStoreContractTests: StoreContractTests {
         XCTAssertEqual(try store.integer("SELECT COUNT(*) FROM incident_layer WHERE ST_X(geom) = 0"), 0)
     }
 
+    /// The indexes and constraints of `incident`, as the server describes them.
+    func incidentSchema(_ store: PostgresIncidentStore) throws -> [String] {
+        let indexes = try store.rows("SELECT indexdef FROM pg_indexes WHERE tablename = 'incident'").map { try $0[0].decode(String.self) }
+        let constraints = try store.rows(
+            "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'incident'::regclass"
+        ).map { try $0[0].decode(String.self) }
+        return (indexes + constraints).sorted()
+    }
+
+    func testABulkLoadRebuildsTheSchemaAsTheMigrationMadeIt() throws {
+        let store = try makeStore() as! PostgresIncidentStore
+        let migrated = try incidentSchema(store)
+        XCTAssertTrue(migrated.contains { $0.contains("FOREIGN KEY (ingest_run_id)") }, "\(migrated)")
+        XCTAssertTrue(try store.isSmall(comparedTo: 1), "an empty store: the sample is bulk-loaded")
+        let first = try store.ingest(file: sample, reader: IncidentFileReader())
+        XCTAssertEqual(try incidentSchema(store), migrated)
+        XCTAssertFalse(try store.isSmall(comparedTo: first.added), "a second ingest of the same file is an ordinary one")
+        XCTAssertTrue(try store.isSmall(comparedTo: 4 * first.added + 4))
+        // A rejected strict-mode bulk load leaves the schema (and nothing else) changed.
+        let fresh = try makeStore() as! PostgresIncidentStore
+        XCTAssertThrowsError(try fresh.ingest(file: fixture("bad-rows.csv"), reader: IncidentFileReader(), areaFilter: nil, deletions: nil, strict: true, progress: nil))
+        XCTAssertEqual(try incidentSchema(fresh), migrated)
+        XCTAssertEqual(try fresh.count(), 0)
+        // The run foreign key is back in force after the bulk load.
+        XCTAssertThrowsError(try store.execute("UPDATE incident SET ingest_run_id = 999999 WHERE id = (SELECT MIN(id) FROM incident)"))
+    }
+
+    func testCopyTextRowsAreEscapedAndNumbersReadBack() throws {
+        var out = ByteBufferAllocator().buffer(capacity: 256)
+        let incident = Incident(
+            source: "acled", sourceEventID: "a\tb\\c", date: CivilDate(dayNumber: -3), location: LonLat(lon: -0.1, lat: 1e-7),
+            locationPrecision: .near, place: "Ségou\nnord\r", admin1: nil, eventType: "Battles", actor: "",
+            fatalities: 12, weight: nil, sourceURL: nil, sourceTitle: nil, notes: nil)
+        let record = IncidentRecord(incident: incident, line: 1_234_567_890_123, geocode: PlaceNameResolution(
+            location: incident.location, matchedName: "Ségou", geonameID: 2_451_185, admin1: "Ségou", confidence: 0.875,
+            isAmbiguous: true, notes: []))
+        CopyText.appendRow(&out, seq: Int64.min, record: record, runID: 0)
+        let hash = IncidentStore.contentHash(record)
+        let expected = [
+            "\(Int64.min)", "acled", "a\\tb\\\\c", "-3", "-0.1", "1e-07", "2", "Ségou\\nnord\\r", "\\N", "Battles", "", "12.0",
+            "\\N", "Ségou", "2451185", "Ségou", "0.875", "1", "\(hash)", "1234567890123", "\\N", "\\N", "\\N", "0",
+        ].joined(separator: "\t") + "\n"
+        XCTAssertEqual(out.readString(length: out.readableBytes), expected)
+        for v: Int64 in [0, 7, -7, 10, 99, 100, Int64.max, Int64.min + 1] {
+            var b = ByteBufferAllocator().buffer(capacity: 24)
+            CopyText.integer(v, &b)
+            XCTAssertEqual(b.readString(length: b.readableBytes), String(v))
+        }
+    }
+
     func testABusyStoreFailsClearlyAfterTheTimeout() throws {
         let store = try makeStore(busyTimeout: 0.3) as! PostgresIncidentStore
         let holder = try PostgresIncidentStore(url: try PostgresTestCluster.url(database: store.location.database))
