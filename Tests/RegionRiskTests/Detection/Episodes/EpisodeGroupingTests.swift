@@ -12,19 +12,9 @@ final class EpisodeGroupingTests: XCTestCase {
             let x = (0..<n).map { _ in rng.nextDouble() * 400_000 - 200_000 }
             let y = (0..<n).map { _ in rng.nextDouble() * 400_000 }
             let h = 10_000 + rng.nextDouble() * 60_000
-            var label = [Int](repeating: -1, count: n)
-            var groups: [[Int]] = []
-            for s in 0..<n where label[s] < 0 {
-                var stack = [s], members: [Int] = []
-                label[s] = groups.count
-                while let i = stack.popLast() {
-                    members.append(i)
-                    for j in 0..<n where label[j] < 0 {
-                        let dx = x[i] - x[j], dy = y[i] - y[j]
-                        if (dx * dx + dy * dy).squareRoot() < h { label[j] = groups.count; stack.append(j) }
-                    }
-                }
-                groups.append(members.sorted())
+            let groups = floodFillGroups(count: n) { i, j in
+                let dx = x[i] - x[j], dy = y[i] - y[j]
+                return (dx * dx + dy * dy).squareRoot() < h
             }
             XCTAssertEqual(EpisodeGrouping.singleLinkage(x: x, y: y, linkMeters: h), groups, "trial \(trial)")
         }

@@ -40,19 +40,7 @@ final class SpatialIndexTests: XCTestCase {
             let origin = trial % 5 == 0 ? (-3e6, 2e6) : (0.0, 0.0)
             let (x, y) = Self.clustered(&rng, h: h, origin: origin)
             let n = x.count
-            var label = [Int](repeating: -1, count: n)
-            var groups: [[Int]] = []
-            for s in 0..<n where label[s] < 0 {
-                var stack = [s], members: [Int] = []
-                label[s] = groups.count
-                while let i = stack.popLast() {
-                    members.append(i)
-                    for j in 0..<n where label[j] < 0 && Self.close(x[i], y[i], x[j], y[j], h) {
-                        label[j] = groups.count; stack.append(j)
-                    }
-                }
-                groups.append(members.sorted())
-            }
+            let groups = floodFillGroups(count: n) { i, j in Self.close(x[i], y[i], x[j], y[j], h) }
             XCTAssertEqual(EpisodeGrouping.singleLinkage(x: x, y: y, linkMeters: h), groups, "trial \(trial), \(n) points")
         }
     }
