@@ -199,9 +199,16 @@ private struct OrderedJSONParser {
                     if (0xD800...0xDBFF).contains(code), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
                         bytes[i + 1] == UInt8(ascii: "u")
                     {
+                        let pairStart = i
                         i += 2
                         let low = try hex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        if (0xDC00...0xDFFF).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            // A high surrogate without its low half: U+FFFD, and the escape that
+                            // follows is read on its own (it used to underflow and trap).
+                            i = pairStart
+                        }
                     }
                     let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))

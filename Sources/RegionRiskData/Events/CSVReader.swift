@@ -322,7 +322,7 @@ package struct CSVError: LocalizedError, Sendable, Equatable {
 /// Small text helpers shared by CSV reading and writing.
 package enum CSVText {
     /// One CSV line (no line end): fields quoted when they hold a comma, quote, CR or LF,
-    /// or start or end with a space.
+    /// start or end with a space, or start with U+FEFF.
     package static func line(_ fields: [String]) -> String {
         var out = ""
         for (n, f) in fields.enumerated() {
@@ -339,8 +339,9 @@ package enum CSVText {
     /// `hasPrefix(" ")` do not match, so the quote went undoubled and the field read back changed.
     package static func field(_ f: String) -> String {
         let utf8 = f.utf8
+        // A leading U+FEFF is quoted too: as a file's first bytes a reader takes it for a byte-order mark.
         let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            || utf8.first == 0x20 || utf8.last == 0x20
+            || utf8.first == 0x20 || utf8.last == 0x20 || utf8.starts(with: [0xEF, 0xBB, 0xBF])
         guard needsQuotes else { return f }
         var out: [UInt8] = [0x22]
         out.reserveCapacity(utf8.count + 8)

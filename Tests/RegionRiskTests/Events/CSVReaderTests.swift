@@ -172,4 +172,18 @@ final class CSVReaderTests: XCTestCase {
         let written = try temporaryFile(Array((read.map(CSVText.line).joined(separator: "\n") + "\n").utf8))
         XCTAssertEqual(try records(written).map(\.fields), read)
     }
+
+    /// The csv fuzz target's second crash (Tests/Fuzz/csv/corpus/csv-feff-after-blank-line.csv):
+    /// after a blank first line, a record may start with U+FEFF, which is data there; written
+    /// back as a file's first line it was taken for a byte-order mark and dropped. The writer
+    /// quotes a field that starts with it.
+    func testAFieldStartingWithFEFFIsQuotedAndReadsBack() throws {
+        let input: [UInt8] = [0x0D, 0xEF, 0xBB, 0xBF, 0x71]
+        let read = try records(try temporaryFile(input)).map(\.fields).filter { $0 != [""] }
+        XCTAssertEqual(read, [["\u{FEFF}q"]])
+        XCTAssertEqual(CSVText.field("\u{FEFF}q"), "\"\u{FEFF}q\"")
+        let written = try temporaryFile(Array((read.map(CSVText.line).joined(separator: "\n") + "\n").utf8))
+        XCTAssertEqual(try records(written).map(\.fields), read)
+    }
 }
+

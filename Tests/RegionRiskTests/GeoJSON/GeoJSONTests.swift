@@ -37,4 +37,21 @@ final class GeoJSONTests: XCTestCase {
             XCTAssertTrue(e.localizedDescription.contains("line 3"), e.localizedDescription)
         }
     }
+
+    /// The geojson fuzz target's crash (Tests/Fuzz/geojson/corpus/json-lone-high-surrogate.json):
+    /// a high surrogate escape followed by an escape that is not a low surrogate underflowed and
+    /// trapped. Unpaired halves read as U+FFFD; a following escape is read on its own.
+    func testUnpairedSurrogateEscapesReadAsReplacementCharacters() throws {
+        let cases: [(String, String)] = [
+            (#"["\ud9dd\ud9dd"]"#, "\u{FFFD}\u{FFFD}"),
+            (#"["\ud9dd\u0041"]"#, "\u{FFFD}A"),
+            (#"["\udc00x"]"#, "\u{FFFD}x"),
+            (#"["\ud83d\ude00"]"#, "\u{1F600}"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(try JSONValue.parse(Data(text.utf8)), .array([.string(expected)]), text)
+        }
+        // The fuzzer's input itself: an error naming what is wrong, not a trap.
+        XCTAssertThrowsError(try JSONValue.parse(Data(#"{"d\ud9dd\ud9dddddd\ud995,.4e}"#.utf8)))
+    }
 }
