@@ -22,6 +22,10 @@ public final class Gazetteer: Sendable {
     /// The populated places by latitude, for `places(near:)`.
     let populatedByLatitude: LatitudeIndex
     let scratchPool = FuzzyScratchPool()
+    /// Folded names of the world's countries, capitals and continents that `mentions(inText:)`
+    /// skips: those outside this gazetteer's countries, and every country. Built once here, not
+    /// per text (it was a pass over all places per call).
+    let foreignMentionNames: Set<String>
 
     /// The outcome of looking for a dump's binary cache.
     public enum CacheStatus: Sendable, Equatable {
@@ -57,10 +61,13 @@ public final class Gazetteer: Sendable {
         var ids: [Int: Int] = [:]
         ids.reserveCapacity(places.count)
         var sources: [String] = []
+        var countries = Set<String>()
         for (i, p) in places.enumerated() {
             ids[p.geonameID] = i
             if sources.last != p.source, !sources.contains(p.source) { sources.append(p.source) }
+            countries.insert(p.countryCode)
         }
+        foreignMentionNames = Set(WorldNames.all.filter { !countries.contains($0.country) || $0.kind == .country }.map(\.folded))
         placeIndexByID = ids
         self.sources = sources
         regions = RegionTable(places: places)

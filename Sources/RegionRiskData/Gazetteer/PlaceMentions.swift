@@ -34,9 +34,7 @@ extension Gazetteer {
     public func mentions(inText text: String) -> [PlaceMention] {
         let tokens = MentionTokenizer.tokens(of: text)
         let lowercaseWords = Set(tokens.filter { !$0.isCapitalized }.map(\.folded))
-        let countries = Set(places.map(\.countryCode))
-        let foreign = Set(WorldNames.all.filter { !countries.contains($0.country) || $0.kind == .country }.map(\.folded))
-        let mentions = findSpans(tokens, lowercaseWords: lowercaseWords, foreignNames: foreign,
+        let mentions = findSpans(tokens, lowercaseWords: lowercaseWords, foreignNames: foreignMentionNames,
                                  allCapsText: MentionTokenizer.isMostlyUppercase(text))
         return resolveInContext(mentions, text: text)
     }

@@ -134,8 +134,12 @@ package enum ReportedPlaceName {
         var t = s.trimmingCharacters(in: .whitespaces)
         while true {
             let before = t
-            for phrase in leadingPhrases where t.lowercased().hasPrefix(phrase) {
+            // Lower-cased once per change of `t`, not once per phrase (a paragraph given as a
+            // name was lower-cased 25 times a pass).
+            var lower = t.lowercased()
+            for phrase in leadingPhrases where lower.hasPrefix(phrase) {
                 t = String(t.dropFirst(phrase.count)).trimmingCharacters(in: .whitespaces)
+                lower = t.lowercased()
             }
             var words = t.split(separator: " ").map(String.init)
             while words.count > 1, qualifiers.contains(words.last!.lowercased()) { words.removeLast() }
