@@ -56,7 +56,8 @@ package final class CSVReader {
     /// Reads CSV already in memory, through the same chunked parser as a file (the fuzzer's
     /// entry point: no file system per input); `name` stands for the file in messages.
     package convenience init(bytes: [UInt8], name: String, chunkSize: Int = 1 << 20) {
-        self.init(url: URL(fileURLWithPath: name), fd: -1, memory: bytes, chunkSize: min(chunkSize, bytes.count + 1))
+        // isDirectory: given, so that no stat(2) of `name` is made (4% of the csv fuzz profile).
+        self.init(url: URL(fileURLWithPath: name, isDirectory: false), fd: -1, memory: bytes, chunkSize: min(chunkSize, bytes.count + 1))
     }
 
     private init(url: URL, fd: Int32, memory: [UInt8]?, chunkSize: Int) {
