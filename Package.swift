@@ -12,8 +12,8 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 /// The density core (RegionRiskGrid) cannot see incidents, the store or the report; no library
 /// target can see the command line.
 let libraryTargets: [Target] = [
-    // Coordinates, civil dates, atomic files, hashing, thread-local slots: no C library, no domain.
-    .target(name: "RegionRiskBase"),
+    // Coordinates, civil dates, atomic files, hashing (swift-crypto), thread-local slots: no domain.
+    .target(name: "RegionRiskBase", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
     // Owners of GEOS and PROJ handles; they speak LonLat and their own types, never GeoJSON.
     .target(name: "RegionRiskGeometry", dependencies: ["RegionRiskBase", "CPROJ", "CGEOS"]),
     // The RFC 7946 model, JSON values, and the bridge between GeoJSON and GEOS geometries.
@@ -70,6 +70,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),

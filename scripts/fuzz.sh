@@ -8,7 +8,8 @@
 #   scripts/fuzz.sh TARGET SECONDS FILE... runs TARGET once on each FILE (a saved crash) instead.
 # The fuzzer is one binary for all targets: the modules the readers need (none needs GRDB, PROJ
 # or GEOS) and the harnesses, compiled with -sanitize=fuzzer,address; RegionRiskGeodata is
-# replaced by Tests/Fuzz/support/EmbeddedGeodata.swift, reading Geodata/mali/.
+# replaced by Tests/Fuzz/support/EmbeddedGeodata.swift, reading Geodata/mali/, and swift-crypto's
+# SHA-256 by Tests/Fuzz/support/SHA256StandIn.swift.
 # Runs under `nice -n 19`: the machine is shared. Exit status: libFuzzer's (0 = no crash).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,7 +46,10 @@ src="$root/Sources"
 # The readers' modules, without what needs GRDB, PROJ or GEOS: RegionRiskBase, RegionRiskGeoJSON
 # (less its GEOS bridge) and RegionRiskData's Events/ and Gazetteer/ (not Store/), each a static
 # library instrumented for the fuzzer, plus a stand-in RegionRiskGeodata.
-mapfile -t base < <(find "$src/RegionRiskBase" -name '*.swift' | sort)
+# SHA-256 is swift-crypto's, which these builds do not link: Tests/Fuzz/support/SHA256StandIn.swift
+# takes its place (no harness checks a digest).
+mapfile -t base < <(find "$src/RegionRiskBase" -name '*.swift' ! -path '*/Hashing/SHA256.swift' | sort)
+base+=("$root/Tests/Fuzz/support/SHA256StandIn.swift")
 mapfile -t geojson < <(find "$src/RegionRiskGeoJSON" -name '*.swift' ! -name 'Geometry+GeoJSON.swift' | sort)
 mapfile -t data < <(find "$src/RegionRiskData/Events" "$src/RegionRiskData/Gazetteer" -name '*.swift' | sort)
 harnesses=("$root"/Tests/Fuzz/support/FuzzInput.swift "$root"/Tests/Fuzz/support/FuzzEntry.swift "$root"/Tests/Fuzz/support/FuzzGazetteer.swift)
