@@ -128,30 +128,35 @@ package enum IngestDriver {
         let countBefore = try tx.incidentCount()
         let runID = try tx.beginRun(fileName: file.lastPathComponent, filePath: file.path, startedAt: summary.ingestedAt)
         let hasher = BackgroundSHA256()
-        var bytesRead = 0
         var accepted = 0
         var changed = 0
         var outside: [OutsideAreaEvent] = []
-        var rejected: [RejectedRow] = []
-        let info = try reader.stream(
-            file,
-            onBytes: { chunk in
-                hasher.update(chunk)
-                bytesRead += chunk.count
-            },
-            { record in
-                if let areaFilter, !areaFilter(record.incident.location) {
-                    outside.append(OutsideAreaEvent(
-                        sourceEventID: record.incident.sourceEventID, line: record.line, location: record.incident.location))
-                    return
+        // The file is read on a thread of its own while this one writes (`IngestReadAhead`).
+        let readAhead = IngestReadAhead(reader: reader, file: file, onBytes: { hasher.update($0) })
+        do {
+            while let batch = try readAhead.next() {
+                for record in batch.records {
+                    if let areaFilter, !areaFilter(record.incident.location) {
+                        outside.append(OutsideAreaEvent(
+                            sourceEventID: record.incident.sourceEventID, line: record.line, location: record.incident.location))
+                        continue
+                    }
+                    accepted += 1
+                    changed += try tx.upsert(record, runID: runID)
+                    if accepted % 16_384 == 0 {
+                        progress?(IngestProgress(rowsRead: accepted + outside.count, bytesRead: batch.bytesRead, totalBytes: totalBytes))
+                    }
                 }
-                accepted += 1
-                changed += try tx.upsert(record, runID: runID)
-                if accepted % 16_384 == 0 {
-                    progress?(IngestProgress(rowsRead: accepted + outside.count, bytesRead: bytesRead, totalBytes: totalBytes))
-                }
-            },
-            rejected: { rejected.append($0) })
+            }
+        } catch {
+            readAhead.cancel()
+            _ = readAhead.finish()
+            throw error
+        }
+        guard let read = readAhead.finish() else {
+            throw IncidentFileError(file: file.path, reason: "the reader stopped before the end of the file")
+        }
+        let info = read.info, rejected = read.rejected
         changed += try tx.flush(runID: runID)
         summary.outsideArea = outside
         summary.rejected = rejected
