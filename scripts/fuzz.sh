@@ -59,18 +59,25 @@ newest=$(ls -t "${base[@]}" "${geojson[@]}" "${data[@]}" "${harnesses[@]}" "$roo
 module() {  # name, sources...
   local name="$1"; shift
   local lib="$bin/module/lib$name.a"
-  # Rebuilt only when one of its sources is newer than the library.
-  if [[ -f "$lib" && -z "$(find "$@" -newer "$lib" | head -1)" ]]; then return 0; fi
+  # Rebuilt only when one of its sources, or a module built before it (which it may import), is
+  # newer than the library: a module compiled against an older interface of one it imports
+  # would be linked with the wrong layouts.
+  if [[ -f "$lib" && -z "$(find "$@" "${built[@]}" -newer "$lib" | head -1)" ]]; then built+=("$lib"); return 0; fi
   nice -n 19 swiftc -O -parse-as-library -enable-testing -sanitize=fuzzer,address -emit-module -emit-library -static \
     -module-name "$name" -package-name RegionRisk -I "$bin/module" -emit-module-path "$bin/module/$name.swiftmodule" "$@" -o "$lib" \
     2>> "$bin/build.log"
+  built+=("$lib")
 }
+built=()
 if [[ ! -x "$binary" || "$newest" -nt "$binary" ]]; then
   echo "building $binary (several minutes) ..." >&2
   : > "$bin/build.log"
-  { swiftc -emit-module -emit-library -static -parse-as-library -module-name RegionRiskGeodata \
-      -emit-module-path "$bin/module/RegionRiskGeodata.swiftmodule" \
-      "$root/Tests/Fuzz/support/EmbeddedGeodata.swift" -o "$bin/module/libRegionRiskGeodata.a" 2>> "$bin/build.log" &&
+  { geodata="$bin/module/libRegionRiskGeodata.a"
+    if [[ ! -f "$geodata" || "$root/Tests/Fuzz/support/EmbeddedGeodata.swift" -nt "$geodata" ]]; then
+      swiftc -emit-module -emit-library -static -parse-as-library -module-name RegionRiskGeodata \
+        -emit-module-path "$bin/module/RegionRiskGeodata.swiftmodule" \
+        "$root/Tests/Fuzz/support/EmbeddedGeodata.swift" -o "$geodata" 2>> "$bin/build.log"
+    fi && built+=("$geodata") &&
     module RegionRiskBase "${base[@]}" && module RegionRiskGeoJSON "${geojson[@]}" && module RegionRiskData "${data[@]}" &&
     nice -n 19 swiftc -O -parse-as-library -sanitize=fuzzer,address -module-name RegionRiskFuzz -package-name RegionRisk -I "$bin/module" \
       "${harnesses[@]}" -L "$bin/module" -lRegionRiskData -lRegionRiskGeoJSON -lRegionRiskBase -lRegionRiskGeodata \
