@@ -112,5 +112,9 @@ fi
 # -detect_leaks=0: LeakSanitizer is off above (the Swift runtime allocates its caches lazily and
 # keeps them), yet libFuzzer would still run every input whose mallocs outnumber its frees a
 # second time to look for a leak: a sixteenth of the row target's time, for nothing.
-exec nice -n 19 "$binary" -max_total_time="$seconds" -print_final_stats=1 -max_len="${max_len[$target]}" -timeout=20 -rss_limit_mb=4096 -detect_leaks=0 \
+# -timeout=120: libFuzzer times an input by the wall clock, and a run niced to 19 gets almost no
+# CPU while anything else runs at normal priority. On 2026-12-03 a geocoder campaign stopped on a
+# "timeout" while a release build ran beside it: its inputs replay alone in 0.9 and 1.4 CPU
+# seconds (they are in the seed corpus now). Two minutes still catches a hang.
+exec nice -n 19 "$binary" -max_total_time="$seconds" -print_final_stats=1 -max_len="${max_len[$target]}" -timeout=120 -rss_limit_mb=4096 -detect_leaks=0 \
   "${args[@]}" "$scratch/corpus" "$root/Tests/Fuzz/$target/corpus"
