@@ -209,11 +209,25 @@ extension Gazetteer: PlaceNameResolver {
     /// row's text, whose proximity phrases ("~30 km from Gao", "between Kidal and Anefis") favour
     /// places at that distance from those places. See `geocode(_:admin1Hint:near:limit:)`.
     package func geocode(_ query: String, hints rowHints: PlaceNameHints, near: LonLat? = nil, limit: Int = 5) throws -> GeocodeResult {
-        let admin1Hint = rowHints.admin1
         guard limit >= 1 else { throw GeocodeArgumentError.invalidLimit(limit) }
         if let near, !(near.lat.isFinite && near.lon.isFinite && abs(near.lat) <= 90 && abs(near.lon) <= 180) {
             throw GeocodeArgumentError.invalidNear(lon: near.lon, lat: near.lat)
         }
+        var readingResults: [ReadingKey: GeocodeResult] = [:]
+        return lookUp(query, hints: rowHints, near: near, limit: limit, isReading: false, readingResults: &readingResults)
+    }
+
+    /// One lookup of `geocode(_:hints:near:limit:)`, arguments checked. A name that does not
+    /// match is looked up again as each of its readings, and each reading in turn as its own
+    /// readings, so one name can reach the same reading along many paths (the fuzzer's
+    /// "between … close to … – …" names, 180 bytes, went seven readings deep): `readingResults`
+    /// keeps each reading's result, keyed by the reading and its hints, for the whole lookup,
+    /// which depends on nothing else (`near` and `limit` are the same throughout). A reading's
+    /// suggestions are never shown (only a match is taken from it), so they are worked out for
+    /// the name as given only.
+    private func lookUp(_ query: String, hints rowHints: PlaceNameHints, near: LonLat?, limit: Int, isReading: Bool,
+                        readingResults: inout [ReadingKey: GeocodeResult]) -> GeocodeResult {
+        let admin1Hint = rowHints.admin1
         if let error = Self.validate(query) { return GeocodeResult(query: query, name: query, error: error) }
         var (name, hintParts) = splitHints(query)
         if let error = Self.validate(name) { return GeocodeResult(query: query, name: name, error: error) }
@@ -236,15 +250,27 @@ extension Gazetteer: PlaceNameResolver {
             // "Gao-Ansongo axis", "Sokoura 2"): try the readings without the qualifiers, saying
             // so and trusting them a little less; a fuzzy match gives way to a reading that
             // matches a name as written.
+            let phrases = ProximityPhrases.find(in: name)
             for reading in ReportedPlaceName.weightedReadings(of: name) where reading.text.count >= 3 {
                 var readingHints = rowHints
                 readingHints.admin1 = hintParts.isEmpty ? admin1Hint : hintParts.joined(separator: ", ")
-                // Distances the name itself gives ("Kobe (~30 km from Gao)") locate its readings.
-                if ProximityPhrases.find(in: name).contains(where: { $0.place != reading.text }) {
+                // Distances the name itself gives ("Kobe (~30 km from Gao)") locate its readings;
+                // once: a reading's own readings come with a text that holds the name already, and
+                // each copy of a phrase would add its ring to the score again.
+                if phrases.contains(where: { $0.place != reading.text }), !(rowHints.text?.contains(name) ?? false) {
                     readingHints.text = [rowHints.text, name].compactMap { $0 }.joined(separator: " ")
                 }
-                guard var alternative = try? geocode(reading.text, hints: readingHints, near: near, limit: limit),
-                      let found = alternative.best else { continue }
+                let key = ReadingKey(text: reading.text, hints: readingHints)
+                let looked: GeocodeResult
+                if let known = readingResults[key] {
+                    looked = known
+                } else {
+                    looked = lookUp(reading.text, hints: readingHints, near: near, limit: limit, isReading: true,
+                                    readingResults: &readingResults)
+                    readingResults[key] = looked
+                }
+                var alternative = looked
+                guard let found = alternative.best else { continue }
                 if result.best != nil, found.matchKind == .fuzzy { continue }
                 alternative.query = query
                 alternative.confidence *= reading.trust
@@ -253,9 +279,15 @@ extension Gazetteer: PlaceNameResolver {
                     at: 0)
                 return alternative
             }
-            if result.best == nil { result.suggestions = suggestions(for: name, limit: limit) }
+            if result.best == nil, !isReading { result.suggestions = suggestions(for: name, limit: limit) }
         }
         return result
+    }
+
+    /// A reading looked up within one `geocode` call, with the hints it was looked up with.
+    private struct ReadingKey: Hashable {
+        var text: String
+        var hints: PlaceNameHints
     }
 
     public func resolvePlaceName(_ name: String, admin1Hint: String?) -> PlaceNameResolution? {

@@ -19,4 +19,14 @@ final class ReportedPlaceNameTests: XCTestCase {
         XCTAssertTrue(r.notes.contains { $0.contains("as \"Dioura\"") }, "\(r.notes)")
         XCTAssertLessThan(r.confidence, 1)
     }
+
+    /// A reading's own readings come with a text that holds the name already: its distance
+    /// phrases count once ("near Bankass" was applied twice, its ring scored twice).
+    func testReadingsOfReadingsApplyTheNamesPhrasesOnce() throws {
+        let r = try Gazetteer.embeddedMali().geocode("forest between Bandiagara and Bankass (3 buses intercepted)", admin1Hint: "Mopti")
+        XCTAssertEqual(r.best?.place.name, "Bandiagara")
+        let applied = (r.hintApplied ?? "").components(separatedBy: "; ")
+        XCTAssertEqual(applied.filter { $0.hasPrefix("near Bankass") }.count, 1, r.hintApplied ?? "no hint applied")
+        XCTAssertEqual(Set(applied).count, applied.count, r.hintApplied ?? "")
+    }
 }
