@@ -213,20 +213,30 @@ extension Gazetteer: PlaceNameResolver {
         if let near, !(near.lat.isFinite && near.lon.isFinite && abs(near.lat) <= 90 && abs(near.lon) <= 180) {
             throw GeocodeArgumentError.invalidNear(lon: near.lon, lat: near.lat)
         }
-        var readingResults: [ReadingKey: GeocodeResult] = [:]
-        return lookUp(query, hints: rowHints, near: near, limit: limit, isReading: false, readingResults: &readingResults)
+        var readings = ReadingLookups()
+        return lookUp(query, hints: rowHints, near: near, limit: limit, isReading: false, readings: &readings)
+    }
+
+    /// How many lookups `geocode(_:hints:)` makes for `query`, the name itself included, and how
+    /// many distinct readings (with their hints) it looked up: the second plus one is the first
+    /// when no reading is looked up twice.
+    package func readingLookups(_ query: String, hints: PlaceNameHints = PlaceNameHints()) -> (lookups: Int, distinct: Int) {
+        var readings = ReadingLookups()
+        _ = lookUp(query, hints: hints, near: nil, limit: 5, isReading: false, readings: &readings)
+        return (readings.lookups, readings.results.count)
     }
 
     /// One lookup of `geocode(_:hints:near:limit:)`, arguments checked. A name that does not
     /// match is looked up again as each of its readings, and each reading in turn as its own
     /// readings, so one name can reach the same reading along many paths (the fuzzer's
-    /// "between … close to … – …" names, 180 bytes, went seven readings deep): `readingResults`
+    /// "between … close to … – …" names, 180 bytes, went seven readings deep): `readings`
     /// keeps each reading's result, keyed by the reading and its hints, for the whole lookup,
     /// which depends on nothing else (`near` and `limit` are the same throughout). A reading's
     /// suggestions are never shown (only a match is taken from it), so they are worked out for
     /// the name as given only.
     private func lookUp(_ query: String, hints rowHints: PlaceNameHints, near: LonLat?, limit: Int, isReading: Bool,
-                        readingResults: inout [ReadingKey: GeocodeResult]) -> GeocodeResult {
+                        readings: inout ReadingLookups) -> GeocodeResult {
+        readings.lookups += 1
         let admin1Hint = rowHints.admin1
         if let error = Self.validate(query) { return GeocodeResult(query: query, name: query, error: error) }
         var (name, hintParts) = splitHints(query)
@@ -262,12 +272,12 @@ extension Gazetteer: PlaceNameResolver {
                 }
                 let key = ReadingKey(text: reading.text, hints: readingHints)
                 let looked: GeocodeResult
-                if let known = readingResults[key] {
+                if let known = readings.results[key] {
                     looked = known
                 } else {
                     looked = lookUp(reading.text, hints: readingHints, near: near, limit: limit, isReading: true,
-                                    readingResults: &readingResults)
-                    readingResults[key] = looked
+                                    readings: &readings)
+                    readings.results[key] = looked
                 }
                 var alternative = looked
                 guard let found = alternative.best else { continue }
@@ -288,6 +298,12 @@ extension Gazetteer: PlaceNameResolver {
     private struct ReadingKey: Hashable {
         var text: String
         var hints: PlaceNameHints
+    }
+
+    /// The readings one `geocode` call has looked up, and how many lookups it has made.
+    private struct ReadingLookups {
+        var results: [ReadingKey: GeocodeResult] = [:]
+        var lookups = 0
     }
 
     public func resolvePlaceName(_ name: String, admin1Hint: String?) -> PlaceNameResolution? {

@@ -29,4 +29,14 @@ final class ReportedPlaceNameTests: XCTestCase {
         XCTAssertEqual(applied.filter { $0.hasPrefix("near Bankass") }.count, 1, r.hintApplied ?? "no hint applied")
         XCTAssertEqual(Set(applied).count, applied.count, r.hintApplied ?? "")
     }
+
+    /// The geocoder fuzz target's nested name (`Tests/Fuzz/geocoder/corpus/slow-between-phrases-2.txt`):
+    /// no reading is looked up twice, and the lookups stay few (325 before each reading was kept
+    /// and the name's phrases joined the hint once).
+    func testNestedReadingsAreLookedUpOnceEach() throws {
+        let name = "between close to yyyy:Anebetween Bandybetween igeron debetweenarAAAAkcircleoff  AAAacked a  Bn Bandirs0AAAAAAAAA close to yyyy:Anear AAAAkcircle of  AAAacked Kssaye 0  –sembuAkd"
+        let counted = try Gazetteer.embeddedMali().readingLookups(name)
+        XCTAssertEqual(counted.lookups, counted.distinct + 1)
+        XCTAssertLessThanOrEqual(counted.lookups, 64)
+    }
 }
