@@ -164,7 +164,10 @@ final class FootprintCells {
         self.stamp = []; self.rowStamp = []; self.rowLow = []; self.rowHigh = []
         defer { self.stamp = stamp; self.rowStamp = rowStamp; self.rowLow = rowLow; self.rowHigh = rowHigh }
         for k in 0..<min(x.count, y.count) {
-            kernel.forEachRun(near: x[k], y[k], strictly: true, withinGrid: true) { r, _, run in
+            // A row whose run lies inside the run kept for it adds nothing: skipped unmeasured
+            // (inside an episode's covered area, most rows of most points).
+            kernel.forEachRun(near: x[k], y[k], strictly: true, withinGrid: true,
+                              covered: { r, low, high in rowStamp[r] == current && low >= rowLow[r] && high <= rowHigh[r] }) { r, _, run in
                 let a = run.lowerBound, b = run.upperBound
                 if rowStamp[r] != current { rowStamp[r] = current; rowLow[r] = 0; rowHigh[r] = -1 }
                 let low = rowLow[r], high = rowHigh[r]
