@@ -55,7 +55,7 @@ package enum CellDissolver {
     /// As `projectedGeometry`, transformed to (lon, lat).
     package static func lonLatGeometry(spec: GridSpec, includes: (Int) -> Bool) throws -> GeoJSONGeometry {
         guard let g = try projectedGeometry(spec: spec, includes: includes) else { return .multiPolygon([]) }
-        return try toLonLat(g, spec: spec)
+        return try toLonLat(g, projection: try Projection(from: "EPSG:4326", to: spec.crs))
     }
 
     /// As `projectedGeometry(spec:sortedCells:)`, transformed to (lon, lat) with `projection`
@@ -65,10 +65,9 @@ package enum CellDissolver {
         return try toLonLat(g, projection: projection)
     }
 
-    package static func toLonLat(_ geometry: Geometry, spec: GridSpec) throws -> GeoJSONGeometry {
-        try toLonLat(geometry, projection: try Projection(from: "EPSG:4326", to: spec.crs))
-    }
-
+    /// A projected geometry in (lon, lat), through `projection` (from EPSG:4326 to the grid's CRS).
+    /// Create the projection once for many geometries: PROJ's database lookups make one cost
+    /// about 24M instructions, far more than transforming a region's outline.
     package static func toLonLat(_ geometry: Geometry, projection: Projection) throws -> GeoJSONGeometry {
         try geometry.transformed { xs, ys in try projection.inverse(x: &xs, y: &ys) }.geoJSON().asMultiPolygon
     }

@@ -92,6 +92,7 @@ public enum DensityExport {
         let bounds = breaks.lowerBounds(peak: grid.peak)
         guard !bounds.isEmpty, grid.peak > 0 else { return [] }
         var result: [DensityClassPolygon] = []
+        let toLonLat = try Projection(from: "EPSG:4326", to: spec.crs)  // one for all classes: costly to create
         for (k, lower) in bounds.enumerated() where lower > 0 {
             let upper = k + 1 < bounds.count ? bounds[k + 1] : nil
             var cells = 0
@@ -103,7 +104,7 @@ public enum DensityExport {
             guard cells > 0, let dissolved = try CellDissolver.projectedGeometry(spec: spec, includes: inClass) else { continue }
             result.append(DensityClassPolygon(classIndex: k, lower: lower, upper: upper, cells: cells,
                                               areaKm2: Double(cells) * spec.cellAreaKm2,
-                                              geometry: try CellDissolver.toLonLat(dissolved, spec: spec)))
+                                              geometry: try CellDissolver.toLonLat(dissolved, projection: toLonLat)))
         }
         return result
     }
