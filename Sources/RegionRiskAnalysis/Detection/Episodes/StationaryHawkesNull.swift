@@ -165,13 +165,40 @@ package struct StationaryHawkesNull: Sendable {
             model.backgroundCellShare = kernel.uniformShare()
             return model
         }
-        // n·ω e^{−ω t}·φ_σ(d) per candidate pair, per day·m².
-        func triggeringDensities(_ m: StationaryHawkesNull, into values: inout [Double]) {
+        var inverseLambda = [Double](repeating: 0, count: triggering == nil ? n : 0)
+        // The E-step over the candidate pairs while the clustering is fitted (the free fit's pairs
+        // number ~10⁶ and it runs up to 40 iterations, so this is most of its time): each pair's
+        // triggering density n·ω e^{−ω t}·φ_σ(d) per day·m², one exp per pair, added to its
+        // child's λ; then, once λ is complete, turned into the pair's probability pᵢⱼ of being the
+        // child's parent. Returns Σp, Σp·t and Σp·d² for the M-step.
+        func triggeringEStep(_ m: StationaryHawkesNull) -> (p: Double, pdt: Double, pd2: Double) {
             let s2 = m.triggerSigmaMeters * m.triggerSigmaMeters
-            let gaussNorm = 1 / (2 * Double.pi * s2)
-            for k in parents.indices {
-                values[k] = m.branchingRatio * m.decayPerDay * exp(-m.decayPerDay * dt[k]) * gaussNorm * exp(-d2[k] / (2 * s2))
+            let scale = m.branchingRatio * m.decayPerDay / (2 * Double.pi * s2), decay = m.decayPerDay, spread = 1 / (2 * s2)
+            var sumP = 0.0, sumPdt = 0.0, sumPd2 = 0.0
+            children.withUnsafeBufferPointer { child in
+                dt.withUnsafeBufferPointer { dt in
+                    d2.withUnsafeBufferPointer { d2 in
+                        pij.withUnsafeMutableBufferPointer { pij in
+                            lambda.withUnsafeMutableBufferPointer { lambda in
+                                for k in 0..<pij.count {
+                                    let v = scale * exp(-decay * dt[k] - d2[k] * spread)
+                                    pij[k] = v
+                                    lambda[Int(child[k])] += v
+                                }
+                            }
+                            inverseLambda.withUnsafeMutableBufferPointer { inverse in
+                                for i in 0..<n { inverse[i] = lambda[i] > 0 ? 1 / lambda[i] : 0 }
+                                for k in 0..<pij.count {
+                                    let p = pij[k] * inverse[Int(child[k])]
+                                    pij[k] = p
+                                    sumP += p; sumPdt += p * dt[k]; sumPd2 += p * d2[k]
+                                }
+                            }
+                        }
+                    }
+                }
             }
+            return (sumP, sumPdt, sumPd2)
         }
         var iteration = 0
         while iteration < maxIterations {
@@ -203,13 +230,7 @@ package struct StationaryHawkesNull: Sendable {
             if triggering != nil {
                 for i in 0..<n { lambda[i] += heldTriggering[i] }
             } else {
-                triggeringDensities(model, into: &pij)
-                for k in parents.indices { lambda[Int(children[k])] += pij[k] }
-                for k in parents.indices {
-                    let l = lambda[Int(children[k])]
-                    pij[k] = l > 0 ? pij[k] / l : 0
-                    sumP += pij[k]; sumPdt += pij[k] * dt[k]; sumPd2 += pij[k] * d2[k]
-                }
+                (sumP, sumPdt, sumPd2) = triggeringEStep(model)
             }
             var sumW = 0.0
             for i in 0..<n {
