@@ -15,6 +15,10 @@ extension CivilDate {
     /// in the numeric form, straight from bytes: ingest parses a million of these, and going
     /// through String costs more than the rest of the row. Unlike `init?(parsing:)` it tells an
     /// impossible date from text that is not a date, so rejection messages can say which.
+    /// Inlinable so that each caller compiles it for its own collection type: called across
+    /// modules unspecialised, every byte went through the generic witnesses (about 13,000
+    /// instructions for "13 December 2024", 9% of `flag` on a 100k-row ACLED export).
+    @inlinable
     public static func parse<C: Collection>(utf8 s: C) -> ParseOutcome where C.Element == UInt8, C.Index == Int {
         var i = s.startIndex
         let end = s.endIndex
@@ -69,7 +73,7 @@ extension CivilDate {
         return .date(date)
     }
 
-    private static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    @usableFromInline static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         .map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
     /// Today in UTC.
