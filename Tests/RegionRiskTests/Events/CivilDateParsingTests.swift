@@ -25,6 +25,17 @@ final class CivilDateParsingTests: XCTestCase {
 
     /// Every day from 1900 to 2100, written both ways, parses back to itself, and agrees with
     /// the String-based `CivilDate(parsing:)`.
+    /// The description is the text `String(format: "%04d-%02d-%02d")` gives, also for years
+    /// below 0 and past 9999 (day numbers far from today, which `CivilDate(dayNumber:)` allows).
+    func testDescriptionIsTheZeroPaddedFormat() {
+        var days = Array(stride(from: -800_000, through: 3_700_000, by: 997))
+        days += [-719_468 - 366, -719_468, -719_468 + 1, -1, 0, 1, 20_270, 2_932_896, 2_932_897, 400_000_000]
+        for n in days {
+            let d = CivilDate(dayNumber: n), c = d.components
+            XCTAssertEqual(d.description, String(format: "%04d-%02d-%02d", c.year, c.month, c.day), "day \(n)")
+        }
+    }
+
     func testEveryDayRoundTripsAndAgreesWithStringParser() {
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         let first = CivilDate(year: 1900, month: 1, day: 1)!.dayNumber, last = CivilDate(year: 2100, month: 12, day: 31)!.dayNumber
