@@ -138,9 +138,9 @@ struct PostgresIngestTransaction: IngestTransaction {
             "INSERT INTO ingest_run (file_name, file_path, file_sha256, format, source, started_at) VALUES ($1, $2, '', '', '', $3) RETURNING id", b))
     }
 
-    mutating func upsert(_ r: IncidentRecord, runID: Int64) throws -> Int {
+    mutating func upsert(_ r: IncidentRecord, contentHash: Int64, runID: Int64) throws -> Int {
         seq += 1
-        CopyText.appendRow(&buffer, seq: seq, record: r, runID: runID)
+        CopyText.appendRow(&buffer, seq: seq, record: r, contentHash: contentHash, runID: runID)
         buffered += 1
         return buffered >= Self.batchRows ? try flush(runID: runID) : 0
     }
@@ -179,7 +179,8 @@ struct PostgresIngestTransaction: IngestTransaction {
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes. Rows are
 /// written straight into the buffer (no per-row arrays or number strings).
 enum CopyText {
-    static func appendRow(_ out: inout ByteBuffer, seq: Int64, record r: IncidentRecord, runID: Int64) {
+    /// `contentHash`: the record's `IncidentStore.contentHash`.
+    static func appendRow(_ out: inout ByteBuffer, seq: Int64, record r: IncidentRecord, contentHash: Int64, runID: Int64) {
         let i = r.incident, g = r.geocode
         integer(seq, &out)
         tab(&out); text(i.source, &out)
@@ -199,7 +200,7 @@ enum CopyText {
         tab(&out); optional(g?.admin1, &out, text)
         tab(&out); optional(g?.confidence, &out, number)
         tab(&out); optional(g?.isAmbiguous, &out) { integer($0 ? 1 : 0, &$1) }
-        tab(&out); integer(IncidentStore.contentHash(r), &out)
+        tab(&out); integer(contentHash, &out)
         tab(&out); integer(Int64(r.line), &out)
         tab(&out); optional(i.sourceURL, &out, text)
         tab(&out); optional(i.sourceTitle, &out, text)

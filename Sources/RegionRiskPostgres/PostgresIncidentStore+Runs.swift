@@ -79,7 +79,7 @@ extension PostgresIncidentStore {
                         try execute("INSERT INTO report_run (as_of, created_at, regions_json) VALUES ($1, $2, $3)", b)
                     case let .incident(record, runID):
                         seq += 1
-                        CopyText.appendRow(&buffer, seq: seq, record: record, runID: runID)
+                        CopyText.appendRow(&buffer, seq: seq, record: record, contentHash: IncidentStore.contentHash(record), runID: runID)
                         if seq % 50_000 == 0 {
                             _ = try copyAndMerge(buffer)
                             buffer.clear()

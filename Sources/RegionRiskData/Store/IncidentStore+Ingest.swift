@@ -196,9 +196,9 @@ struct SQLiteIngestTransaction: IngestTransaction {
         return db.lastInsertedRowID
     }
 
-    mutating func upsert(_ record: IncidentRecord, runID: Int64) throws -> Int {
+    mutating func upsert(_ record: IncidentRecord, contentHash: Int64, runID: Int64) throws -> Int {
         if statement == nil { statement = try IncidentUpsert(db, runID: runID) }
-        return try statement!(record) ? 1 : 0
+        return try statement!(record, contentHash: contentHash) ? 1 : 0
     }
 
     func flush(runID: Int64) throws -> Int { 0 }

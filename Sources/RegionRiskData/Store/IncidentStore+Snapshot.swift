@@ -39,7 +39,7 @@ extension IncidentStore: IncidentStoring {
                     case let .reportRun(asOf, createdAt, regionsJSON):
                         try db.execute(sql: "INSERT INTO report_run (as_of, created_at, regions_json) VALUES (?, ?, ?)", arguments: [asOf, createdAt, regionsJSON])
                     case let .incident(record, runID):
-                        _ = try upsert(record, runID: runID)
+                        _ = try upsert(record, contentHash: IncidentStore.contentHash(record), runID: runID)
                     }
                 }
             }

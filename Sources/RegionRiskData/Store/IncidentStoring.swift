@@ -103,9 +103,10 @@ package protocol IngestTransaction {
     func incidentCount() throws -> Int
     /// Inserts the run's row (counts still zero) and returns its id.
     func beginRun(fileName: String, filePath: String, startedAt: String) throws -> Int64
-    /// Inserts or updates `record` under `runID`; returns how many rows were written so far and
-    /// not yet reported (a backend that batches may return 0 until `flush`).
-    mutating func upsert(_ record: IncidentRecord, runID: Int64) throws -> Int
+    /// Inserts or updates `record` under `runID`; `contentHash` is its `IncidentStore.contentHash`
+    /// (computed on the reading thread, see `IngestReadAhead`). Returns how many rows were written
+    /// so far and not yet reported (a backend that batches may return 0 until `flush`).
+    mutating func upsert(_ record: IncidentRecord, contentHash: Int64, runID: Int64) throws -> Int
     /// Writes what is batched; returns rows written and not yet reported.
     mutating func flush(runID: Int64) throws -> Int
     /// Deletes (source, id) for each id; returns how many were stored.
@@ -135,14 +136,14 @@ package enum IngestDriver {
         let readAhead = IngestReadAhead(reader: reader, file: file, onBytes: { hasher.update($0) })
         do {
             while let batch = try readAhead.next() {
-                for record in batch.records {
+                for (k, record) in batch.records.enumerated() {
                     if let areaFilter, !areaFilter(record.incident.location) {
                         outside.append(OutsideAreaEvent(
                             sourceEventID: record.incident.sourceEventID, line: record.line, location: record.incident.location))
                         continue
                     }
                     accepted += 1
-                    changed += try tx.upsert(record, runID: runID)
+                    changed += try tx.upsert(record, contentHash: batch.contentHashes[k], runID: runID)
                     if accepted % 16_384 == 0 {
                         progress?(IngestProgress(rowsRead: accepted + outside.count, bytesRead: batch.bytesRead, totalBytes: totalBytes))
                     }

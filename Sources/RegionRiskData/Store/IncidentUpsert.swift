@@ -24,11 +24,15 @@ struct IncidentUpsert {
         self.runID = runID
     }
 
-    /// Inserts or updates `r`; returns whether a row was written (false: stored unchanged).
-    func callAsFunction(_ r: IncidentRecord) throws -> Bool { try callAsFunction(r, runID: runID) }
+    /// Inserts or updates `r`, whose `IncidentStore.contentHash` is `contentHash` (computed by
+    /// the caller: an ingest hashes on its reading thread); returns whether a row was written
+    /// (false: stored unchanged).
+    func callAsFunction(_ r: IncidentRecord, contentHash: Int64) throws -> Bool {
+        try callAsFunction(r, contentHash: contentHash, runID: runID)
+    }
 
     /// Inserts or updates `r` as coming from run `runID`.
-    func callAsFunction(_ r: IncidentRecord, runID: Int64) throws -> Bool {
+    func callAsFunction(_ r: IncidentRecord, contentHash: Int64, runID: Int64) throws -> Bool {
         let s = statement.sqliteStatement
         let i = r.incident, g = r.geocode
         sqlite3_reset(s)
@@ -49,7 +53,7 @@ struct IncidentUpsert {
         text(15, g?.admin1)
         real(16, g?.confidence)
         integer(17, g.map { $0.isAmbiguous ? 1 : 0 })
-        integer(18, IncidentStore.contentHash(r))
+        integer(18, contentHash)
         integer(19, runID)
         integer(20, Int64(r.line))
         text(21, i.sourceURL)

@@ -42,6 +42,7 @@ final class IngestReadAheadTests: XCTestCase {
             XCTAssertLessThanOrEqual(batch.records.count, IngestReadAhead.batchSize)
             XCTAssertGreaterThanOrEqual(batch.bytesRead, lastBytes)
             lastBytes = batch.bytesRead
+            XCTAssertEqual(batch.contentHashes, batch.records.map(IncidentStore.contentHash), "each record's hash, in order")
             got += batch.records
         }
         let outcome = try XCTUnwrap(readAhead.finish())

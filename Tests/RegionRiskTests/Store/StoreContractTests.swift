@@ -353,7 +353,7 @@ final class PostgresStoreContractTests: StoreContractTests {
         let record = IncidentRecord(incident: incident, line: 1_234_567_890_123, geocode: PlaceNameResolution(
             location: incident.location, matchedName: "Ségou", geonameID: 2_451_185, admin1: "Ségou", confidence: 0.875,
             isAmbiguous: true, notes: []))
-        CopyText.appendRow(&out, seq: Int64.min, record: record, runID: 0)
+        CopyText.appendRow(&out, seq: Int64.min, record: record, contentHash: IncidentStore.contentHash(record), runID: 0)
         let hash = IncidentStore.contentHash(record)
         let expected = [
             "\(Int64.min)", "acled", "a\\tb\\\\c", "-3", "-0.1", "1e-07", "2", "Ségou\\nnord\\r", "\\N", "Battles", "", "12.0",
