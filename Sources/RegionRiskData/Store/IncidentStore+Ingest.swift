@@ -11,7 +11,20 @@ public struct OutsideAreaEvent: Sendable, Hashable, CustomStringConvertible {
 
     /// `line 12: MLI123 at 16.123456, 12.500000 (lat, lon)`
     public var description: String {
-        "line \(line): \(sourceEventID) at \(String(format: "%.6f, %.6f", location.lat, location.lon)) (lat, lon)"
+        "line \(line): \(sourceEventID) at \(latLonText) (lat, lon)"
+    }
+
+    /// `16.123456, 12.500000`: latitude and longitude with six decimals, as C's `%.6f` writes
+    /// them. Formatted by `vsnprintf` into a stack buffer: Foundation's `String(format:)` made
+    /// writing the rejects file of a 1M-row export (91k events outside Mali) take 0.4 s.
+    var latLonText: String {
+        let capacity = 64
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer -> String in
+            let n = withVaList([location.lat, location.lon]) { vsnprintf(buffer.baseAddress!, capacity, "%.6f, %.6f", $0) }
+            // A coordinate too large for the buffer (never a valid longitude or latitude).
+            guard n >= 0, n < capacity else { return String(format: "%.6f, %.6f", location.lat, location.lon) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(n)), as: UTF8.self)
+        }
     }
 }
 
@@ -57,7 +70,7 @@ public struct IngestSummary: Sendable {
         return rejected + outsideArea.map {
             RejectedRow(
                 file: name, line: $0.line, column: nil,
-                reason: "outside the area of interest: \($0.sourceEventID) at \(String(format: "%.6f, %.6f", $0.location.lat, $0.location.lon)) (lat, lon)",
+                reason: "outside the area of interest: \($0.sourceEventID) at \($0.latLonText) (lat, lon)",
                 rawRecord: "")
         }
     }

@@ -34,7 +34,7 @@ enum IngestLog {
         var fields: Logger.Metadata = ["path": .string(s.file), "db": .string(database), "format": .string(s.format.rawValue),
                                        "source": .string(s.source)]
         for (name, n) in counts { fields[name] = .stringConvertible(n) }
-        if !s.rejectsFileRows.isEmpty { fields["rejects_path"] = .string(rejectsURL.path) }
+        if !s.rejected.isEmpty || !s.outsideArea.isEmpty { fields["rejects_path"] = .string(rejectsURL.path) }
         log.info("\(URL(fileURLWithPath: s.file).lastPathComponent): \(s.rowsRead) rows, \(s.added) added, \(s.updated) updated, \(s.unchanged) unchanged, \(s.rejected.count) rejected, \(s.outsideArea.count) outside the area, \(s.deleted) deleted",
                  event: "ingest_finished", fields)
     }
