@@ -34,10 +34,10 @@ final class IncidentStoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: store.path))
         try store.database.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
-            XCTAssertEqual(try IncidentStore.migrator.appliedIdentifiers(db), ["v1", "v2", "v3"])
+            XCTAssertEqual(try IncidentStore.migrator.appliedIdentifiers(db), ["v1", "v2", "v3", "v4"])
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incident'")
             XCTAssertTrue(indexes.contains("incident_by_day"))
-            XCTAssertTrue(indexes.contains("incident_by_lat"))
+            XCTAssertFalse(indexes.contains("incident_by_lat"), "dropped in v4")
         }
         XCTAssertEqual(try store.count(), 0)
     }
@@ -177,15 +177,33 @@ final class IncidentStoreTests: XCTestCase {
         func indexes() throws -> Set<String> {
             try store.database.read { Set(try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'incident_by_%'")) }
         }
-        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        XCTAssertEqual(try indexes(), ["incident_by_day"])
         XCTAssertThrowsError(try store.ingest(file: fixture("bad-rows.csv"), reader: IncidentFileReader(), strict: true))
-        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        XCTAssertEqual(try indexes(), ["incident_by_day"])
         _ = try store.ingest(file: fixture("acled-classic.csv"), reader: IncidentFileReader())
-        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        XCTAssertEqual(try indexes(), ["incident_by_day"])
         let plan = try store.database.read {
             try Row.fetchAll($0, sql: "EXPLAIN QUERY PLAN SELECT id FROM incident WHERE event_day BETWEEN 1 AND 2").map { $0["detail"] as String }
         }
         XCTAssertTrue(plan.joined().contains("incident_by_day"), "\(plan)")
+    }
+
+    /// A store from before migration v4 loses its latitude index when opened for writing, and
+    /// a bounding box without dates is answered through the day index, not the table.
+    func testOlderStoresLoseTheLatitudeIndexAndBoxesScanTheDayIndex() throws {
+        let path = dir.appendingPathComponent("v3.sqlite").path
+        try IncidentStore.migrator.migrate(try DatabaseQueue(path: path), upTo: "v3")
+        func indexes() throws -> Set<String> {
+            try DatabaseQueue(path: path).read { Set(try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'incident_by_%'")) }
+        }
+        XCTAssertEqual(try indexes(), ["incident_by_day", "incident_by_lat"])
+        let store = try IncidentStore(path: path)
+        XCTAssertEqual(try indexes(), ["incident_by_day"])
+        let q = IncidentQuery(bbox: .init(west: -5, south: 13, east: -3, north: 15))
+        let (whereSQL, arguments) = IncidentStore.filter(q)
+        let sql = "EXPLAIN QUERY PLAN SELECT i.id FROM incident i \(IncidentStore.indexHint(q)) \(whereSQL)"
+        let plan = try store.database.read { try Row.fetchAll($0, sql: sql, arguments: arguments).map { $0["detail"] as String } }
+        XCTAssertTrue(plan.joined().contains("USING COVERING INDEX incident_by_day"), "\(plan)")
     }
 
     func testUnreadableFileLeavesTheStoreAsItWas() throws {
