@@ -36,3 +36,37 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
         return try result.get()
     }
 }
+
+/// A value handed once from one thread to another that waits for it: the report gives its
+/// background GeoPackage build the layers known only after the detection.
+///
+/// The first `put` or `cancel` wins; later calls do nothing. `take` waits for either and returns
+/// the value, or throws `CancellationError` when the giver cancelled (it failed first).
+final class Handoff<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value?  // guarded by `lock`
+    private var settled = false  // guarded by `lock`
+    private let ready = DispatchSemaphore(value: 0)
+
+    func put(_ value: Value) { settle(value) }
+
+    func cancel() { settle(nil) }
+
+    private func settle(_ value: Value?) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !settled else { return }
+        settled = true
+        self.value = value
+        ready.signal()
+    }
+
+    func take() throws -> Value {
+        ready.wait()
+        ready.signal()  // leave it signalled for the next caller
+        lock.lock()
+        defer { lock.unlock() }
+        guard let value else { throw CancellationError() }
+        return value
+    }
+}

@@ -122,9 +122,20 @@ final class GISCLITests: XCTestCase {
         let folder = out.appendingPathComponent("latest")
         let gpkg = folder.appendingPathComponent("report.gpkg")
         let layers = try runTool(ogrinfo, ["-ro", "-q", gpkg.path], includeStderr: true)
-        for layer in ["regions (Multi Polygon)", "density (Multi Polygon)", "admin1 (Multi Polygon)", "events (Point)", "layer_styles"] {
-            XCTAssertTrue(layers.contains(layer), "\(layer) in: \(layers)")
+        // Listed in the map's drawing order, although the events layer is written first.
+        let listed = ["regions (Multi Polygon)", "density (Multi Polygon)", "admin1 (Multi Polygon)", "events (Point)", "layer_styles"]
+        for (n, layer) in listed.enumerated() {
+            XCTAssertTrue(layers.contains("\(n + 1): \(layer)"), "\(n + 1): \(layer) in: \(layers)")
         }
+        // Every map layer has its R-tree, the events' holding every event.
+        let rtrees = try runTool(ogrinfo, ["-ro", "-q", "-sql", "SELECT table_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'", gpkg.path], includeStderr: true)
+        for name in ["regions", "density", "admin1", "events"] { XCTAssertTrue(rtrees.contains("table_name (String) = \(name)"), rtrees) }
+        let counts = try runTool(ogrinfo, ["-ro", "-q", "-sql", "SELECT (SELECT COUNT(*) FROM rtree_events_geom) AS indexed, (SELECT COUNT(*) FROM events) AS total", gpkg.path], includeStderr: true)
+        let values = counts.split(separator: "\n").filter { $0.contains(") = ") }
+            .compactMap { $0.split(separator: "=").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        XCTAssertEqual(values.count, 2, counts)
+        XCTAssertEqual(values.first, values.last, counts)
+        XCTAssertGreaterThan(values.first ?? 0, 0, counts)
         let regions = try runTool(ogrinfo, ["-ro", "-al", "-so", gpkg.path, "regions"], includeStderr: true)
         for field in ["admin1: String", "start: String", "end: String", "category: String", "recent_events: Integer64"] {
             XCTAssertTrue(regions.contains(field), "\(field) in \(regions)")
